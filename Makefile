@@ -1,0 +1,69 @@
+# SEC Release Manager: every set-up step needed from a fresh clone.
+#   make run     create the virtualenv, migrate, load demo data, serve on 127.0.0.1:$(PORT)
+#   make test    system packages, virtualenv, migration check, ruff, pytest
+#   make bench   performance figures
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# Debian packages: chromium (browser tests), libharfbuzz-subset0 (WeasyPrint font subsetting),
+# poppler-utils (pdftotext/pdfinfo/pdftoppm in PDF tests), fonts-dejavu-core (symbol fallback).
+SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils fonts-dejavu-core
+
+.PHONY: venv system-deps run test bench lint format
+
+venv: $(VENV)/.stamp
+
+# Re-installs only when a requirements file changes (the stamp is older than it).
+$(VENV)/.stamp: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then \
+	  echo "system-deps: all present ($(SYSTEM_PACKAGES))"; \
+	elif [ "$$(id -u)" != 0 ]; then \
+	  echo "system-deps: not root, skipping; please install:$$missing"; \
+	else \
+	  echo "system-deps: installing$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq; \
+	  apt-get install -y -qq $$missing; \
+	fi
+
+# Local development server: DEBUG on unless the environment says otherwise.
+run: export DEBUG ?= 1
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Playwright's sync API inside Django's live_server needs this in the test process.
+test: export DJANGO_ALLOW_ASYNC_UNSAFE = true
+# The settings' development key is used only when SECRET_KEY is unset.
+test bench: export DJANGO_DEV_SECRET ?= 1
+test: system-deps venv
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) manage.py bench
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .

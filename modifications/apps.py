@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ModificationsConfig(AppConfig):
+    name = "modifications"
+    verbose_name = "Modification register"

@@ -1,0 +1,387 @@
+"""The register: Modification Proposals, DCC Change Requests, the SEC document catalogue,
+decisions and the activity trail. This app knows nothing about releases."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .references import CHANGE_REQUEST_REFERENCE_REGEX, MODIFICATION_REFERENCE_REGEX
+
+
+class SECDocument(models.Model):
+    """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6)."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Section"
+        SCHEDULE = "schedule", "Schedule"
+        APPENDIX = "appendix", "Appendix"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    code = models.CharField(max_length=3, help_text="Letter(s) or number, e.g. H, 8, AD.")
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(
+        help_text="Listing order: Sections, then Schedules, then Appendices (X, Y before AA)."
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="secdocument_unique_kind_code"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["section", "schedule", "appendix"]),
+                name="secdocument_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} '{self.title}'"
+
+    @property
+    def label(self):
+        return f"{self.get_kind_display()} {self.code}"
+
+
+class ImpactValue(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    TBC = "tbc", "TBC"
+
+
+class Path(models.TextChoices):
+    PATH_1 = "path1", "Path 1: Authority-led"
+    PATH_2 = "path2", "Path 2: Authority Determination"
+    PATH_3 = "path3", "Path 3: Self-Governance"
+    FAST_TRACK = "fast_track", "Fast-Track"
+    URGENT = "urgent", "Urgent"
+
+
+class Status(models.TextChoices):
+    DEVELOPMENT = "development", "Development Stage"
+    REFINEMENT = "refinement", "Refinement Process"
+    REPORT_PHASE = "report_phase", "Report Phase"
+    CHANGE_BOARD = "change_board", "Awaiting Change Board vote"
+    WITH_AUTHORITY = "with_authority", "With the Authority"
+    APPROVED = "approved", "Approved"
+    IMPLEMENTED = "implemented", "Implemented"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+TERMINAL_STATUSES = frozenset({Status.IMPLEMENTED, Status.REJECTED, Status.WITHDRAWN})
+APPROVED_STATUSES = frozenset({Status.APPROVED, Status.IMPLEMENTED})
+
+
+class ModificationQuerySet(models.QuerySet):
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        compact = text.replace(" ", "").upper()
+        return self.filter(
+            Q(reference__icontains=compact)
+            | Q(title__icontains=text)
+            | Q(former_references__reference__icontains=compact)
+        ).distinct()
+
+    def in_register_order(self):
+        """SECMP0062 before MP080 before DP124: numeric part, then split letter."""
+        return self.order_by("number", "suffix", "reference")
+
+
+class Modification(models.Model):
+    """A Modification Proposal (or Draft Proposal); one row keeps its number from DP to MP."""
+
+    reference = models.CharField(max_length=10)
+    number = models.PositiveIntegerField(editable=False)
+    suffix = models.CharField(max_length=1, blank=True, editable=False)
+    title = models.CharField(max_length=300)
+    rid_summary = models.CharField(
+        "RID summary",
+        max_length=1000,
+        blank=True,
+        help_text="One sentence for the RID scope, starting with 'will', e.g. "
+        "'will insert guidance in SEC Appendix I ...'.",
+    )
+    path = models.CharField(max_length=12, choices=Path.choices, default=Path.PATH_3)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DEVELOPMENT)
+    impacts_dcc_systems = models.BooleanField("Impacts DCC Systems", default=False)
+
+    duis_impact = models.CharField(
+        "Impacts DUIS", max_length=3, choices=ImpactValue.choices, default=ImpactValue.NO
+    )
+    duis_footnote = models.CharField("DUIS footnote", max_length=300, blank=True)
+    gbcs_impact = models.CharField(
+        "Impacts GBCS", max_length=3, choices=ImpactValue.choices, default=ImpactValue.NO
+    )
+    gbcs_footnote = models.CharField("GBCS footnote", max_length=300, blank=True)
+    ch_firmware_impact = models.CharField(
+        "Impacts CH firmware", max_length=3, choices=ImpactValue.choices, default=ImpactValue.NO
+    )
+    ch_firmware_footnote = models.CharField("CH firmware footnote", max_length=300, blank=True)
+
+    impacts_suppliers = models.BooleanField("Suppliers", default=False)
+    impacts_electricity_networks = models.BooleanField("Electricity Networks", default=False)
+    impacts_gas_networks = models.BooleanField("Gas Networks", default=False)
+    impacts_other_sec_parties = models.BooleanField("Other SEC Parties", default=False)
+    impacts_dcc = models.BooleanField("DCC", default=False)
+
+    sec_documents = models.ManyToManyField(
+        SECDocument, blank=True, related_name="modifications", verbose_name="SEC documents"
+    )
+
+    date_raised = models.DateField(null=True, blank=True)
+    panel_date = models.DateField(
+        "Panel date", null=True, blank=True, help_text="Next (or last) Panel meeting for it."
+    )
+    change_board_date = models.DateField("Change Board vote", null=True, blank=True)
+    authority_decision_date = models.DateField("Authority decision expected", null=True, blank=True)
+    cut_off_date = models.DateField(
+        "Decision cut-off",
+        null=True,
+        blank=True,
+        help_text="Latest decision date for it to stay in its targeted release.",
+    )
+    web_url = models.URLField("Public web page", max_length=300, blank=True)
+    proposer = models.CharField(max_length=200, blank=True)
+    lead_analyst = models.CharField(max_length=200, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ModificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number", "suffix", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="modification_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(reference__regex=MODIFICATION_REFERENCE_REGEX),
+                name="modification_reference_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(path__in=Path.values), name="modification_path_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="modification_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(duis_impact__in=ImpactValue.values)
+                & Q(gbcs_impact__in=ImpactValue.values)
+                & Q(ch_firmware_impact__in=ImpactValue.values),
+                name="modification_system_impact_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} \u2018{self.title}\u2019"
+
+    def get_absolute_url(self):
+        return reverse("modifications:modification_detail", args=[self.reference])
+
+    @property
+    def is_draft_proposal(self):
+        return self.reference.startswith("DP")
+
+    @property
+    def is_approved(self):
+        return self.status in APPROVED_STATUSES
+
+    @property
+    def is_terminal(self):
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def participant_impacts(self):
+        """The five RID participant columns, in the RID's fixed order."""
+        return [
+            self.impacts_suppliers,
+            self.impacts_electricity_networks,
+            self.impacts_gas_networks,
+            self.impacts_other_sec_parties,
+            self.impacts_dcc,
+        ]
+
+
+PARTICIPANT_COLUMNS = [
+    ("impacts_suppliers", "Suppliers"),
+    ("impacts_electricity_networks", "Electricity Networks"),
+    ("impacts_gas_networks", "Gas Networks"),
+    ("impacts_other_sec_parties", "Other SEC Parties"),
+    ("impacts_dcc", "DCC"),
+]
+
+
+class FormerReference(models.Model):
+    """A reference a modification used to have (DP124 after conversion to MP124), still findable."""
+
+    modification = models.ForeignKey(
+        Modification, on_delete=models.CASCADE, related_name="former_references"
+    )
+    reference = models.CharField(max_length=10)
+    until = models.DateField(help_text="Date the modification stopped using this reference.")
+
+    class Meta:
+        ordering = ["until"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="formerreference_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(reference__regex=MODIFICATION_REFERENCE_REGEX),
+                name="formerreference_reference_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class DecisionKind(models.TextChoices):
+    """Every decision the lifecycle knows (domain.md 4.3). The transition table is in
+    modifications.lifecycle."""
+
+    CONVERT = "convert", "Panel converts the Draft Proposal to a Modification Proposal"
+    DIRECT_TO_REPORT = "direct_to_report", "Panel sends the Draft Proposal directly to Report Phase"
+    FAST_TRACK = "fast_track", "Panel approves as a Fast-Track Modification"
+    REPORT_READY = "report_ready", "Refinement complete: Modification Report prepared"
+    REPORT_APPROVED = "report_approved", "Panel approves the Modification Report for a vote"
+    CB_APPROVE = "cb_approve", "Change Board approves (Self-Governance)"
+    CB_REJECT = "cb_reject", "Change Board rejects (Self-Governance)"
+    CB_RECOMMEND_APPROVE = "cb_recommend_approve", "Change Board recommends approval"
+    CB_RECOMMEND_REJECT = "cb_recommend_reject", "Change Board recommends rejection"
+    AUTHORITY_APPROVE = "authority_approve", "Authority approves"
+    AUTHORITY_REJECT = "authority_reject", "Authority rejects"
+    AUTHORITY_SEND_BACK = "authority_send_back", "Authority sends back"
+    WITHDRAW = "withdraw", "Proposer withdraws"
+    IMPLEMENT = "implement", "Implemented at release go-live"
+
+
+class DecisionBody(models.TextChoices):
+    PANEL = "panel", "Panel"
+    CHANGE_BOARD = "change_board", "Change Board"
+    AUTHORITY = "authority", "Authority"
+    PROPOSER = "proposer", "Proposer"
+    SECAS = "secas", "SECAS"
+
+
+class Decision(models.Model):
+    """A dated decision on a modification. The status of a modification on any date is the
+    result of its decisions dated on or before that date."""
+
+    modification = models.ForeignKey(
+        Modification, on_delete=models.PROTECT, related_name="decisions"
+    )
+    kind = models.CharField(max_length=24, choices=DecisionKind.choices)
+    body = models.CharField(max_length=16, choices=DecisionBody.choices)
+    date = models.DateField()
+    from_status = models.CharField(max_length=16, choices=Status.choices)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    reference_before = models.CharField(max_length=10)
+    reference_after = models.CharField(max_length=10)
+    notes = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DecisionKind.values), name="decision_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(body__in=DecisionBody.values), name="decision_body_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_status__in=Status.values) & Q(to_status__in=Status.values),
+                name="decision_statuses_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference_after}: {self.get_kind_display()} on {self.date:%d %b %Y}"
+
+
+class ChangeRequest(models.Model):
+    """A DCC Change Request, implemented alongside a release but never part of it (R8)."""
+
+    reference = models.CharField(max_length=8)
+    title = models.CharField(max_length=300)
+    category = models.CharField(
+        max_length=100, default="DCC BEIS Mandated Change Request", blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["reference", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference="CRTBC"),
+                name="changerequest_unique_reference",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__regex=CHANGE_REQUEST_REFERENCE_REGEX),
+                name="changerequest_reference_format",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} \u2018{self.title}\u2019"
+
+    def get_absolute_url(self):
+        return reverse("modifications:change_request_detail", args=[self.pk])
+
+
+class EventQuerySet(models.QuerySet):
+    def about(self, obj):
+        """Events whose subject is obj (a release, a modification, a change request...)."""
+        return self.filter(subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk)
+
+    def for_modification(self, modification):
+        return self.filter(
+            Q(modification=modification)
+            | Q(
+                subject_type=ContentType.objects.get_for_model(Modification),
+                subject_id=modification.pk,
+            )
+        )
+
+
+class Event(models.Model):
+    """One entry of the activity trail: who, when, what and why. Written only by services, in the
+    same transaction as the change it describes; never edited."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=60)
+    summary = models.CharField(max_length=500)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    effective_date = models.DateField(
+        null=True, blank=True, help_text="The business date of the change (decision date...)."
+    )
+    subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    modification = models.ForeignKey(
+        Modification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="The modification this event concerns, when its subject is something else.",
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="event_subject_idx")]
+
+    def __str__(self):
+        return self.summary

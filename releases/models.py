@@ -1,0 +1,563 @@
+"""Releases and their scope, impacts, timeline, test strategy, costs and acceptance criteria;
+issued RID versions (frozen); OPSG update papers."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from modifications.models import ChangeRequest, Modification
+
+
+class Classification(models.TextChoices):
+    """Panel Information Policy classifications."""
+
+    WHITE = "white", "White"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    RED = "red", "Red"
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def upcoming(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(go_live_date__gte=today).order_by("go_live_date")
+
+    def past(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(go_live_date__lt=today).order_by("-go_live_date")
+
+
+DEFAULT_SECAS_COSTS_NOTE = (
+    "This cost has already been accounted for in the SECAS budget, and so Parties will not "
+    "incur any additional costs."
+)
+
+
+class Release(models.Model):
+    name = models.CharField(max_length=100, help_text="e.g. June 2021 SEC Release")
+    slug = models.SlugField(max_length=50, help_text="e.g. june-2021")
+    go_live_date = models.DateField("Go-live date")
+    classification = models.CharField(
+        max_length=5, choices=Classification.choices, default=Classification.WHITE
+    )
+    system_baseline_date = models.DateField(
+        "Panel baseline of DCC System scope",
+        null=True,
+        blank=True,
+        help_text="Panel meeting that baselines the scope on the DCC Systems (about 12 months "
+        "before go-live).",
+    )
+    full_baseline_date = models.DateField(
+        "Panel baseline of full scope",
+        null=True,
+        blank=True,
+        help_text="Panel meeting that sets the scope on the SEC documentation (about 6 months "
+        "before go-live).",
+    )
+    sec_version = models.CharField("SEC version at go-live", max_length=10, blank=True)
+    change_requests = models.ManyToManyField(
+        ChangeRequest,
+        blank=True,
+        related_name="releases",
+        verbose_name="DCC Change Requests implemented alongside",
+    )
+
+    # 4. Test strategy
+    pit_required = models.BooleanField("Pre-Integration Testing (PIT) needed", default=False)
+    sit_required = models.BooleanField("Systems Integration Testing (SIT) needed", default=False)
+    uit_required = models.BooleanField("User Integration Testing (UIT) needed", default=False)
+    test_strategy_text = models.TextField(
+        "Test strategy",
+        blank=True,
+        max_length=5000,
+        help_text="Leave empty for the standard wording of a release with no DCC System impact.",
+    )
+    user_testing_text = models.TextField(
+        "User testing impacts",
+        blank=True,
+        max_length=5000,
+        help_text="Leave empty for 'There are no User testing impacts for this release.'",
+    )
+
+    # 5. Costs
+    dcc_cost = models.DecimalField(
+        "DCC implementation cost (\u00a3)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    dcc_costs_text = models.TextField(
+        "DCC costs",
+        blank=True,
+        max_length=5000,
+        help_text="Leave empty for 'The DCC will not incur any implementation costs as a result "
+        "of this release.'",
+    )
+    secas_costs_note = models.TextField(
+        "SECAS costs closing sentence",
+        blank=True,
+        max_length=2000,
+        default=DEFAULT_SECAS_COSTS_NOTE,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["go_live_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="release_unique_slug"),
+            models.UniqueConstraint(fields=["name"], name="release_unique_name"),
+            models.CheckConstraint(
+                condition=Q(classification__in=Classification.values),
+                name="release_classification_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(system_baseline_date__isnull=True)
+                | Q(system_baseline_date__lt=F("go_live_date")),
+                name="release_system_baseline_before_go_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(full_baseline_date__isnull=True)
+                | Q(full_baseline_date__lt=F("go_live_date")),
+                name="release_full_baseline_before_go_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(dcc_cost__isnull=True) | Q(dcc_cost__gte=0),
+                name="release_dcc_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("releases:release_detail", args=[self.slug])
+
+    @property
+    def is_public(self):
+        return self.classification == Classification.WHITE
+
+
+class ReleaseDateChange(models.Model):
+    """R10: a go-live date moves only with a recorded decision; the history of dates is kept."""
+
+    class DecidedBy(models.TextChoices):
+        AUTHORITY = "authority", "Authority"
+        PANEL = "panel", "Panel (within the Authority's discretion)"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="date_changes")
+    old_date = models.DateField()
+    new_date = models.DateField()
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices)
+    decision_date = models.DateField()
+    reason = models.TextField(max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decision_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__in=["authority", "panel"]),
+                name="releasedatechange_decided_by_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(old_date=F("new_date")), name="releasedatechange_date_moves"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.old_date} -> {self.new_date}"
+
+
+class ScopeState(models.TextChoices):
+    IN_SCOPE = "in_scope", "In scope"
+    FELL_OUT = "fell_out", "Fell out of scope"
+    REMOVED = "removed", "Removed from scope"
+    MOVED = "moved", "Moved to another release"
+
+
+class ScopeItem(models.Model):
+    """A modification (or a part of one) in the scope of a release."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="scope_items")
+    modification = models.ForeignKey(
+        Modification, on_delete=models.PROTECT, related_name="scope_items"
+    )
+    part_label = models.CharField(
+        max_length=100, blank=True, help_text="For a partial implementation, e.g. 'part 2'."
+    )
+    state = models.CharField(max_length=10, choices=ScopeState.choices, default=ScopeState.IN_SCOPE)
+    added_on = models.DateField()
+    added_after_deadline = models.BooleanField(default=False)
+    exception_reason = models.TextField(
+        blank=True,
+        max_length=2000,
+        help_text="The Panel decision that admitted a late addition as an exception (R4).",
+    )
+    cut_off_date = models.DateField("Decision cut-off", null=True, blank=True)
+    fall_back_release = models.ForeignKey(
+        Release, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_on = models.DateField(null=True, blank=True)
+    removal_reason = models.TextField(blank=True, max_length=2000)
+    status_override = models.TextField(
+        "Current status sentence (override)",
+        blank=True,
+        max_length=1000,
+        help_text="Replaces the generated 'Current status' sentence of the OPSG paper.",
+    )
+
+    class Meta:
+        ordering = ["modification__number", "modification__suffix", "part_label", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "modification", "part_label"],
+                condition=Q(state="in_scope"),
+                name="scopeitem_unique_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ScopeState.values), name="scopeitem_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="in_scope", removed_on__isnull=True)
+                | (~Q(state="in_scope") & Q(removed_on__isnull=False)),
+                name="scopeitem_removed_on_iff_out",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | Q(removed_on__gte=F("added_on")),
+                name="scopeitem_removed_after_added",
+            ),
+            models.CheckConstraint(
+                condition=Q(fall_back_release__isnull=True) | ~Q(fall_back_release=F("release")),
+                name="scopeitem_fall_back_is_another_release",
+            ),
+        ]
+
+    def __str__(self):
+        part = f" {self.part_label}" if self.part_label else ""
+        return f"scope item {self.pk}{part}"
+
+
+class Participant(models.TextChoices):
+    """The five fixed rows of the RID's 'SEC Party impacts' table, in order."""
+
+    ALL = "all", "All SEC Parties"
+    SUPPLIERS = "suppliers", "Supplier Parties"
+    ELECTRICITY = "electricity", "Electricity Network Parties"
+    GAS = "gas", "Gas Network Parties"
+    OTHER = "other", "Other SEC Parties"
+
+
+PARTICIPANT_ORDER = list(Participant.values)
+
+
+class PartyImpact(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="party_impacts")
+    participant = models.CharField(max_length=12, choices=Participant.choices)
+    summary = models.TextField(
+        blank=True,
+        max_length=5000,
+        help_text="One impact per line. Empty means 'No further impacts'.",
+    )
+
+    class Meta:
+        ordering = ["release", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "participant"], name="partyimpact_unique_participant"
+            ),
+            models.CheckConstraint(
+                condition=Q(participant__in=Participant.values),
+                name="partyimpact_participant_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_participant_display()
+
+    @property
+    def lines(self):
+        return [line.strip() for line in self.summary.splitlines() if line.strip()]
+
+
+class DccImpact(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="dcc_impacts")
+    position = models.PositiveSmallIntegerField(default=1)
+    area = models.CharField(max_length=100, help_text="e.g. Operational changes")
+    summary = models.TextField(max_length=5000, help_text="One impact per line.")
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.area
+
+    @property
+    def lines(self):
+        return [line.strip() for line in self.summary.splitlines() if line.strip()]
+
+
+class OtherCodeImpact(models.Model):
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="other_code_impacts"
+    )
+    code = models.CharField(max_length=60, help_text="e.g. BSC, REC, UNC, DCUSA")
+    summary = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["code", "id"]
+
+    def __str__(self):
+        return self.code
+
+
+class TimelineEvent(models.Model):
+    class Kind(models.TextChoices):
+        SYSTEM_BASELINE = "system_baseline", "Panel baselines DCC System scope"
+        FULL_BASELINE = "full_baseline", "Panel baselines full scope"
+        PROGRESS_REVIEW = "progress_review", "Preliminary progress review"
+        OPSG_ACCEPTANCE = "opsg_acceptance", "OPSG view on operational acceptance"
+        GO_LIVE = "go_live", "Release go-live"
+        OTHER = "other", "Other"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
+    date = models.DateField()
+    event = models.CharField(max_length=200)
+    notes = models.TextField(blank=True, max_length=2000)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "system_baseline",
+                        "full_baseline",
+                        "progress_review",
+                        "opsg_acceptance",
+                        "go_live",
+                        "other",
+                    ]
+                ),
+                name="timelineevent_kind_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.event
+
+
+class SecasCostLine(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="secas_costs")
+    position = models.PositiveSmallIntegerField(default=1)
+    activity = models.CharField(
+        max_length=300, help_text="e.g. 'to update and implement the changes to the SEC'"
+    )
+    effort_days = models.DecimalField(max_digits=6, decimal_places=1)
+    cost = models.DecimalField("Cost (\u00a3)", max_digits=12, decimal_places=2)
+    is_maximum = models.BooleanField(
+        "Estimate is a maximum",
+        default=False,
+        help_text="Worded 'SECAS estimates a maximum of N days of effort ...'.",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effort_days__gte=0), name="secascostline_effort_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0), name="secascostline_cost_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.activity
+
+
+class AcceptanceCriterion(models.Model):
+    class Category(models.TextChoices):
+        OPERATIONAL = "operational", "Operational acceptance criteria"
+
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, related_name="acceptance_criteria"
+    )
+    category = models.CharField(
+        max_length=20, choices=Category.choices, default=Category.OPERATIONAL
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["category", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "category", "position"],
+                name="acceptancecriterion_unique_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["operational"]), name="acceptancecriterion_category_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.text[:60]}"
+
+
+class GlossaryEntry(models.Model):
+    """An acronym and its full term. A RID lists only the acronyms it uses."""
+
+    acronym = models.CharField(max_length=20)
+    full_term = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name_plural = "glossary entries"
+        constraints = [
+            models.UniqueConstraint(fields=["acronym"], name="glossaryentry_unique_acronym")
+        ]
+
+    def __str__(self):
+        return f"{self.acronym}: {self.full_term}"
+
+
+class RidVersion(models.Model):
+    """An issued version of a release's RID: frozen content, PDF bytes and hash.
+
+    Rows are insert-only: the application never updates or deletes them and database triggers
+    (migration releases 0002) refuse it too.
+    """
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", "Draft presented to the Panel"
+        ISSUED = "issued", "Issued"
+        BASELINE = "baseline", "Baselined by the Panel"
+
+    class Scope(models.TextChoices):
+        SYSTEM = "system", "DCC System scope"
+        FULL = "full", "Full scope"
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_versions")
+    major = models.PositiveSmallIntegerField()
+    minor = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    baseline_scope = models.CharField(max_length=6, choices=Scope.choices, blank=True)
+    date = models.DateField(help_text="The document date on the cover and in the history.")
+    changes = models.TextField(max_length=2000)
+    panel_decision = models.TextField(blank=True, max_length=2000)
+    panel_meeting_date = models.DateField(null=True, blank=True)
+    content = models.JSONField()
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["release", "major", "minor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "major", "minor"], name="ridversion_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["draft", "issued", "baseline"]), name="ridversion_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="draft") & ~Q(minor=0)) | (~Q(kind="draft") & Q(minor=0)),
+                name="ridversion_draft_iff_minor",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="baseline") & ~Q(baseline_scope="") & Q(panel_meeting_date__isnull=False)
+                )
+                | (~Q(kind="baseline") & Q(baseline_scope="")),
+                name="ridversion_baseline_records_panel",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.release_id} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse("releases:rid_version", args=[self.release.slug, self.number])
+
+    @property
+    def number(self):
+        return f"{self.major}.{self.minor}"
+
+
+def default_paper_date():
+    return datetime.date.today()
+
+
+class UpdatePaper(models.Model):
+    """An OPSG "SEC Releases update" paper, generated as of a date for chosen releases."""
+
+    reference = models.CharField(max_length=40, help_text="e.g. OPSG_33_0206_15")
+    title = models.CharField(max_length=200, default="SEC Releases update")
+    classification = models.CharField(
+        max_length=5, choices=Classification.choices, default=Classification.WHITE
+    )
+    as_of = models.DateField("As of")
+    purpose = models.TextField(max_length=5000, blank=True)
+    recommendations = models.TextField(max_length=5000, blank=True)
+    author = models.CharField(max_length=100)
+    team = models.CharField(max_length=100, default="SECAS Team")
+    attached_rid = models.ForeignKey(
+        RidVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reference"], name="updatepaper_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(classification__in=Classification.values),
+                name="updatepaper_classification_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} \u2013 {self.title}"
+
+
+class UpdatePaperSection(models.Model):
+    """A release covered by a paper, with the free-text sections the analyst writes for it."""
+
+    paper = models.ForeignKey(UpdatePaper, on_delete=models.CASCADE, related_name="sections")
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=1)
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="Defaults to the release name."
+    )
+    intro = models.TextField(blank=True, max_length=5000)
+    date_change_text = models.TextField(
+        "Request to change the implementation date", blank=True, max_length=10000
+    )
+    next_steps = models.TextField("Next steps", blank=True, max_length=10000)
+    show_system_impacts = models.BooleanField(
+        "Show the DCC System impact table (Impacts DUIS? / GBCS? / CH firmware?)", default=False
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "release"], name="updatepapersection_unique")
+        ]
+
+    def __str__(self):
+        return self.heading or str(self.release_id)

@@ -1,0 +1,564 @@
+"""Every change to a release goes through these functions; each records an Event (who, when,
+what, why) in the same transaction. Views, admin, commands and the demo loader all call them."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from modifications import services as register
+from modifications.models import Modification
+
+from . import policy
+from .models import (
+    AcceptanceCriterion,
+    DccImpact,
+    GlossaryEntry,
+    OtherCodeImpact,
+    Participant,
+    PartyImpact,
+    Release,
+    ReleaseDateChange,
+    ScopeItem,
+    ScopeState,
+    SecasCostLine,
+    TimelineEvent,
+)
+
+RELEASE_FIELDS = [
+    "name",
+    "slug",
+    "go_live_date",
+    "classification",
+    "system_baseline_date",
+    "full_baseline_date",
+    "sec_version",
+    "pit_required",
+    "sit_required",
+    "uit_required",
+    "test_strategy_text",
+    "user_testing_text",
+    "dcc_cost",
+    "dcc_costs_text",
+    "secas_costs_note",
+]
+
+
+def _value(v):
+    if isinstance(v, (datetime.date, datetime.datetime)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return str(v)
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if hasattr(v, "pk"):
+        return str(v)
+    return str(v)
+
+
+def _snapshot(instance, fields):
+    return {f: _value(getattr(instance, f)) for f in fields}
+
+
+def _diff(before, after):
+    return {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
+
+
+def _save(instance):
+    """full_clean then save; a constraint the database still refuses becomes a ValidationError."""
+    instance.full_clean()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError(f"This change was refused by the database: {exc}") from exc
+
+
+# Releases -------------------------------------------------------------------------------
+
+DEFAULT_TIMELINE = {
+    "system_baseline": (
+        "Panel baselines RID for system-impacting modifications",
+        "The Panel will review the RID for DCC System-impacting modifications (including "
+        "modifications targeted but not approved) and baseline the document.",
+    ),
+    "full_baseline": (
+        "Panel baselines RID for non-system-impacting modifications",
+        "The Panel will review the RID for non-DCC System-impacting modifications (including "
+        "modifications targeted but not approved) and re-baseline the document to include these.",
+    ),
+    "go_live": ("Release go-live", "The changes are implemented."),
+}
+
+
+@transaction.atomic
+def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
+    """Create a release with its five SEC Party impact rows and its standard timeline."""
+    unknown = set(fields) - set(RELEASE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown release fields: {sorted(unknown)}")
+    release = Release(name=name, slug=slug, go_live_date=go_live_date, **fields)
+    _save(release)
+    PartyImpact.objects.bulk_create(
+        [PartyImpact(release=release, participant=p) for p in Participant.values]
+    )
+    for kind, date in (
+        ("system_baseline", release.system_baseline_date),
+        ("full_baseline", release.full_baseline_date),
+        ("go_live", release.go_live_date),
+    ):
+        if date:
+            event, notes = DEFAULT_TIMELINE[kind]
+            TimelineEvent.objects.create(
+                release=release, date=date, event=event, notes=notes, kind=kind
+            )
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action="release.created",
+        summary=f"{release.name} created (go-live {release.go_live_date:%-d %B %Y})",
+        reason=reason,
+        changes={k: [None, v] for k, v in _snapshot(release, RELEASE_FIELDS).items() if v},
+    )
+    return release
+
+
+@transaction.atomic
+def release_update(*, actor, release, reason="", date_decision=None, **fields):
+    """Edit a release. Moving the go-live date needs a recorded decision (R10):
+    date_decision = {"decided_by": "authority"|"panel", "decision_date": date}."""
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    unknown = set(fields) - set(RELEASE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown release fields: {sorted(unknown)}")
+    before = _snapshot(release, RELEASE_FIELDS)
+    old_go_live = release.go_live_date
+    for name, value in fields.items():
+        setattr(release, name, value)
+    release.updated_at = timezone.now()
+    if release.go_live_date != old_go_live:
+        if not date_decision or not date_decision.get("decision_date"):
+            raise ValidationError(
+                {
+                    "go_live_date": "Moving the go-live date needs a recorded decision: say "
+                    "who decided (the Authority, or the Panel within its discretion) and when."
+                }
+            )
+        if not reason.strip():
+            raise ValidationError({"reason": "Say why the go-live date is moving."})
+    _save(release)
+    if release.go_live_date != old_go_live:
+        ReleaseDateChange.objects.create(
+            release=release,
+            old_date=old_go_live,
+            new_date=release.go_live_date,
+            decided_by=date_decision["decided_by"],
+            decision_date=date_decision["decision_date"],
+            reason=reason,
+            recorded_by=actor,
+        )
+        TimelineEvent.objects.filter(release=release, kind="go_live").update(
+            date=release.go_live_date
+        )
+    changes = _diff(before, _snapshot(release, RELEASE_FIELDS))
+    if changes:
+        register.event_record(
+            actor=actor,
+            subject=release,
+            action="release.updated",
+            summary=f"{release.name} updated: {', '.join(sorted(changes))}",
+            reason=reason,
+            changes=changes,
+        )
+    return release
+
+
+# Scope ----------------------------------------------------------------------------------
+
+
+def _scope_summary(item, verb):
+    part = f" ({item.part_label})" if item.part_label else ""
+    return f"{item.modification.reference}{part} {verb} {item.release.name}"
+
+
+@transaction.atomic
+def scope_add(
+    *,
+    actor,
+    release,
+    modification,
+    added_on,
+    reason,
+    part_label="",
+    cut_off_date=None,
+    fall_back_release=None,
+    exception_reason="",
+):
+    """Put a modification (or a part of one) in a release's scope.
+
+    An addition after the scope deadline (R1/R2) is flagged as an exception (R4) and is still
+    allowed: the Panel can choose to add further modifications.
+    """
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the modification joins the scope."})
+    modification = Modification.objects.select_for_update().get(pk=modification.pk)
+    if modification.is_terminal:
+        raise ValidationError(
+            {
+                "modification": f"{modification.reference} is "
+                f"{modification.get_status_display().lower()} and cannot join a release scope."
+            }
+        )
+    if ScopeItem.objects.filter(
+        release=release,
+        modification=modification,
+        part_label=part_label,
+        state=ScopeState.IN_SCOPE,
+    ).exists():
+        raise ValidationError(
+            {"modification": f"{modification.reference} is already in the scope of {release}."}
+        )
+    late = policy.is_late_addition(
+        release.go_live_date, added_on, impacts_dcc_systems=modification.impacts_dcc_systems
+    )
+    item = ScopeItem(
+        release=release,
+        modification=modification,
+        part_label=part_label,
+        added_on=added_on,
+        added_after_deadline=late,
+        exception_reason=exception_reason,
+        cut_off_date=cut_off_date or modification.cut_off_date,
+        fall_back_release=fall_back_release,
+    )
+    _save(item)
+    summary = _scope_summary(item, "added to the scope of")
+    if late:
+        summary += " after the scope deadline (exception)"
+    register.event_record(
+        actor=actor,
+        subject=release,
+        modification=modification,
+        action="scope.added",
+        summary=summary,
+        reason=reason,
+        effective_date=added_on,
+        data={
+            "reference": modification.reference,
+            "scope_item": item.pk,
+            "part_label": part_label,
+            "late": late,
+        },
+    )
+    return item
+
+
+def _take_out(*, actor, item, on, reason, state, action, verb, extra=None):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why it leaves the scope."})
+    item = (
+        ScopeItem.objects.select_for_update()
+        .select_related("release", "modification")
+        .get(pk=item.pk)
+    )
+    if item.state != ScopeState.IN_SCOPE:
+        raise ValidationError(f"{item.modification.reference} is no longer in this scope.")
+    if on < item.added_on:
+        raise ValidationError(
+            {
+                "removed_on": f"It joined the scope on {item.added_on:%-d %B %Y}; it cannot leave "
+                "before that."
+            }
+        )
+    item.state = state
+    item.removed_on = on
+    item.removal_reason = reason
+    _save(item)
+    register.event_record(
+        actor=actor,
+        subject=item.release,
+        modification=item.modification,
+        action=action,
+        summary=_scope_summary(item, verb),
+        reason=reason,
+        effective_date=on,
+        data={"reference": item.modification.reference, "scope_item": item.pk, **(extra or {})},
+    )
+    return item
+
+
+@transaction.atomic
+def scope_remove(*, actor, item, removed_on, reason):
+    """Take a modification out of a release's scope (a Panel or SECAS decision)."""
+    return _take_out(
+        actor=actor,
+        item=item,
+        on=removed_on,
+        reason=reason,
+        state=ScopeState.REMOVED,
+        action="scope.removed",
+        verb="removed from the scope of",
+    )
+
+
+@transaction.atomic
+def scope_move(*, actor, item, to_release, moved_on, reason, fell_out=False):
+    """Move a modification to another release. With fell_out=True it has missed its decision
+    cut-off and lapses to its fall-back release (R7): the RID says it fell out of scope."""
+    if to_release.pk == item.release_id:
+        raise ValidationError({"to_release": "Choose a different release."})
+    state = ScopeState.FELL_OUT if fell_out else ScopeState.MOVED
+    verb = "fell out of the scope of" if fell_out else "moved out of the scope of"
+    old = _take_out(
+        actor=actor,
+        item=item,
+        on=moved_on,
+        reason=reason,
+        state=state,
+        action="scope.fell_out" if fell_out else "scope.moved",
+        verb=verb,
+        extra={"to_release": to_release.slug},
+    )
+    new = scope_add(
+        actor=actor,
+        release=to_release,
+        modification=old.modification,
+        added_on=moved_on,
+        reason=f"Moved from {old.release.name}: {reason}",
+        part_label=old.part_label,
+        exception_reason=old.exception_reason,
+    )
+    return old, new
+
+
+@transaction.atomic
+def scope_fall_out(*, actor, item, fell_out_on, reason):
+    """A modification falls out of scope without a fall-back release (R7)."""
+    return _take_out(
+        actor=actor,
+        item=item,
+        on=fell_out_on,
+        reason=reason,
+        state=ScopeState.FELL_OUT,
+        action="scope.fell_out",
+        verb="fell out of the scope of",
+    )
+
+
+SCOPE_ITEM_FIELDS = [
+    "part_label",
+    "cut_off_date",
+    "fall_back_release",
+    "exception_reason",
+    "status_override",
+]
+
+
+@transaction.atomic
+def scope_item_update(*, actor, item, reason="", **fields):
+    item = (
+        ScopeItem.objects.select_for_update()
+        .select_related("release", "modification")
+        .get(pk=item.pk)
+    )
+    unknown = set(fields) - set(SCOPE_ITEM_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown scope item fields: {sorted(unknown)}")
+    before = _snapshot(item, SCOPE_ITEM_FIELDS)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    _save(item)
+    changes = _diff(before, _snapshot(item, SCOPE_ITEM_FIELDS))
+    if changes:
+        register.event_record(
+            actor=actor,
+            subject=item.release,
+            modification=item.modification,
+            action="scope.updated",
+            summary=f"{item.modification.reference} in {item.release.name} updated: "
+            f"{', '.join(sorted(changes))}",
+            reason=reason,
+            changes=changes,
+            data={"reference": item.modification.reference, "scope_item": item.pk},
+        )
+    return item
+
+
+@transaction.atomic
+def decision_record(*, actor, modification, kind, date, notes=""):
+    """Record a decision on a modification; a rejection or withdrawal takes it out of every
+    release scope it is in, with the decision as the recorded reason."""
+    decision, transition = register.modification_decide(
+        actor=actor, modification=modification, kind=kind, date=date, notes=notes
+    )
+    if transition.removes_from_scope:
+        reason = (
+            f"{decision.get_body_display()}: {decision.get_kind_display()} on "
+            f"{date:%-d %B %Y}" + (f". {notes}" if notes else "")
+        )
+        items = ScopeItem.objects.filter(
+            modification=decision.modification, state=ScopeState.IN_SCOPE
+        )
+        for item in items:
+            _take_out(
+                actor=actor,
+                item=item,
+                on=max(date, item.added_on),
+                reason=reason,
+                state=ScopeState.REMOVED,
+                action="scope.removed",
+                verb="removed from the scope of",
+                extra={"decision": kind, "to_status": decision.to_status},
+            )
+    return decision
+
+
+# Change Requests alongside ---------------------------------------------------------------
+
+
+@transaction.atomic
+def release_change_request_add(*, actor, release, change_request, reason=""):
+    if release.change_requests.filter(pk=change_request.pk).exists():
+        raise ValidationError(
+            {"change_request": f"{change_request.reference} is already alongside this release."}
+        )
+    release.change_requests.add(change_request)
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action="release.change_request_added",
+        summary=f"{change_request.reference} to be implemented alongside {release.name}",
+        reason=reason,
+        data={"reference": change_request.reference},
+    )
+
+
+@transaction.atomic
+def release_change_request_remove(*, actor, release, change_request, reason=""):
+    release.change_requests.remove(change_request)
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action="release.change_request_removed",
+        summary=f"{change_request.reference} no longer alongside {release.name}",
+        reason=reason,
+        data={"reference": change_request.reference},
+    )
+
+
+# Parts of a release: impacts, timeline, costs, criteria ----------------------------------
+
+RELEASE_PARTS = {
+    PartyImpact: ("SEC Party impact", ["summary"]),
+    DccImpact: ("DCC impact", ["position", "area", "summary"]),
+    OtherCodeImpact: ("other code impact", ["code", "summary"]),
+    TimelineEvent: ("timeline event", ["date", "event", "notes", "kind"]),
+    SecasCostLine: (
+        "SECAS cost line",
+        ["position", "activity", "effort_days", "cost", "is_maximum"],
+    ),
+    AcceptanceCriterion: ("acceptance criterion", ["category", "position", "text"]),
+}
+
+
+@transaction.atomic
+def release_part_save(*, actor, release, model, instance=None, reason="", **fields):
+    """Create (instance=None) or edit one row of a release's impacts, timeline, costs or
+    acceptance criteria, recording what changed."""
+    label, tracked = RELEASE_PARTS[model]
+    unknown = set(fields) - set(tracked)
+    if unknown:
+        raise TypeError(f"Unknown {label} fields: {sorted(unknown)}")
+    if instance is None:
+        instance = model(release=release)
+        before = dict.fromkeys(tracked)
+        verb = "added"
+    else:
+        if instance.release_id != release.pk:
+            raise ValidationError(f"That {label} belongs to another release.")
+        instance = model.objects.select_for_update().get(pk=instance.pk)
+        before = _snapshot(instance, tracked)
+        verb = "updated"
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    _save(instance)
+    changes = _diff(before, _snapshot(instance, tracked))
+    if changes:
+        register.event_record(
+            actor=actor,
+            subject=release,
+            action=f"release.{model._meta.model_name}_{verb}",
+            summary=f"{label.capitalize()} {verb}: {instance}",
+            reason=reason,
+            changes=changes,
+        )
+    return instance
+
+
+@transaction.atomic
+def release_part_delete(*, actor, release, instance, reason=""):
+    model = type(instance)
+    label, tracked = RELEASE_PARTS[model]
+    if model is PartyImpact:
+        raise ValidationError("The five SEC Party impact rows are fixed; clear the text instead.")
+    if instance.release_id != release.pk:
+        raise ValidationError(f"That {label} belongs to another release.")
+    before = _snapshot(instance, tracked)
+    summary = f"{label.capitalize()} deleted: {instance}"
+    instance.delete()
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action=f"release.{model._meta.model_name}_deleted",
+        summary=summary,
+        reason=reason,
+        changes={k: [v, None] for k, v in before.items()},
+    )
+
+
+# Glossary ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def glossary_entry_save(*, actor, acronym, full_term, entry=None, reason=""):
+    acronym = (acronym or "").strip()
+    clash = GlossaryEntry.objects.filter(acronym=acronym)
+    if entry is not None:
+        clash = clash.exclude(pk=entry.pk)
+    if clash.exists():
+        raise ValidationError({"acronym": f"{acronym} is already in the glossary."})
+    if entry is None:
+        entry = GlossaryEntry(acronym=acronym, full_term=full_term)
+        before = {"acronym": None, "full_term": None}
+    else:
+        entry = GlossaryEntry.objects.select_for_update().get(pk=entry.pk)
+        before = _snapshot(entry, ["acronym", "full_term"])
+        entry.acronym, entry.full_term = acronym, full_term
+    _save(entry)
+    changes = _diff(before, _snapshot(entry, ["acronym", "full_term"]))
+    if changes:
+        register.event_record(
+            actor=actor,
+            subject=entry,
+            action="glossary.saved",
+            summary=f"Glossary: {entry.acronym} = {entry.full_term}",
+            reason=reason,
+            changes=changes,
+        )
+    return entry
+
+
+@transaction.atomic
+def glossary_entry_delete(*, actor, entry, reason=""):
+    summary = f"Glossary entry {entry.acronym} deleted"
+    register.event_record(
+        actor=actor,
+        subject=entry,
+        action="glossary.deleted",
+        summary=summary,
+        reason=reason,
+        changes={"acronym": [entry.acronym, None], "full_term": [entry.full_term, None]},
+    )
+    entry.delete()

@@ -1,0 +1,43 @@
+import pytest
+
+from tests.factories import UserFactory, analyst_user, panel_user
+
+
+@pytest.fixture
+def analyst(db):
+    return analyst_user(username="analyst", first_name="Ada", last_name="Analyst")
+
+
+@pytest.fixture
+def panel_member(db):
+    return panel_user(username="panel", first_name="Pat", last_name="Panel")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but in neither role."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+@pytest.fixture
+def panel_client(client, panel_member):
+    client.force_login(panel_member)
+    return client
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    client.force_login(outsider)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """Production settings redirect to HTTPS; the test client and live server speak HTTP."""
+    settings.SECURE_SSL_REDIRECT = False
