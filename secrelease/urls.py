@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-
-from releases import views as release_views
+from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", release_views.home, name="home"),
+    path("", RedirectView.as_view(pattern_name="releases:dashboard"), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
