@@ -562,3 +562,11 @@ def glossary_entry_delete(*, actor, entry, reason=""):
         changes={"acronym": [entry.acronym, None], "full_term": [entry.full_term, None]},
     )
     entry.delete()
+
+
+# RID versions ------------------------------------------------------------------------------
+# (rid_issue_version and friends go here)
+
+
+# Policy actions ----------------------------------------------------------------------------
+# (scope_lapse and friends go here)
