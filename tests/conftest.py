@@ -37,7 +37,12 @@ def outsider_client(client, outsider):
     return client
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    """Production settings redirect to HTTPS; the test client and live server speak HTTP."""
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Production settings redirect to HTTPS; the test client and the live server speak HTTP.
+
+    Set once for the session, before the live server builds its middleware (SecurityMiddleware
+    reads the setting when it is created)."""
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
