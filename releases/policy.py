@@ -29,3 +29,18 @@ def scope_deadline(go_live_date, *, impacts_dcc_systems):
 def is_late_addition(go_live_date, added_on, *, impacts_dcc_systems):
     """R4: an addition after the scope deadline is an exception (the deadline day itself is not)."""
     return added_on > scope_deadline(go_live_date, impacts_dcc_systems=impacts_dcc_systems)
+
+
+def standard_release_dates(year):
+    """R15: the three standard SEC Release dates of a year, in date order: the last Thursday of
+    February, the last Thursday of June and the first Thursday of November (BSC-style cadence;
+    a release may still be given another date)."""
+    thursday = calendar.THURSDAY
+
+    def last_thursday(month):
+        last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+        return last - datetime.timedelta(days=(last.weekday() - thursday) % 7)
+
+    first = datetime.date(year, 11, 1)
+    first_november = first + datetime.timedelta(days=(thursday - first.weekday()) % 7)
+    return [last_thursday(2), last_thursday(6), first_november]
