@@ -139,6 +139,12 @@ class Modification(models.Model):
     )
     change_board_date = models.DateField("Change Board vote", null=True, blank=True)
     authority_decision_date = models.DateField("Authority decision expected", null=True, blank=True)
+    recommend_direct_to_report = models.BooleanField(
+        "Recommend it proceeds directly to the Report Phase",
+        default=False,
+        help_text="For a Draft Proposal: SECAS will recommend to the Panel that it proceeds "
+        "directly to the Report Phase (worded so in the OPSG paper).",
+    )
     cut_off_date = models.DateField(
         "Decision cut-off",
         null=True,

@@ -84,6 +84,7 @@ MODIFICATION_FIELDS = [
     "change_board_date",
     "authority_decision_date",
     "cut_off_date",
+    "recommend_direct_to_report",
     "web_url",
     "proposer",
     "lead_analyst",
