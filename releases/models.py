@@ -539,12 +539,29 @@ class UpdatePaperSection(models.Model):
     """A release covered by a paper, with the free-text sections the analyst writes for it."""
 
     paper = models.ForeignKey(UpdatePaper, on_delete=models.CASCADE, related_name="sections")
-    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="+")
+    release = models.ForeignKey(
+        Release, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A section about a year's releases (e.g. '2021 SEC Releases') instead of one "
+        "release: it lists the DCC System impacting modifications targeted for that year.",
+    )
+    targeted = models.ManyToManyField(
+        Modification,
+        blank=True,
+        related_name="+",
+        verbose_name="Modifications targeted for the year",
+        help_text="Candidates not yet in the scope of a release of that year; modifications "
+        "already in such a scope are listed anyway.",
+    )
     position = models.PositiveSmallIntegerField(default=1)
     heading = models.CharField(
         max_length=200, blank=True, help_text="Defaults to the release name."
     )
     intro = models.TextField(blank=True, max_length=5000)
+    commentary = models.TextField("Commentary after the table", blank=True, max_length=10000)
     date_change_text = models.TextField(
         "Request to change the implementation date", blank=True, max_length=10000
     )
@@ -556,8 +573,20 @@ class UpdatePaperSection(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "release"], name="updatepapersection_unique")
+            models.UniqueConstraint(fields=["paper", "release"], name="updatepapersection_unique"),
+            models.UniqueConstraint(
+                fields=["paper", "year"],
+                condition=Q(year__isnull=False),
+                name="updatepapersection_unique_year",
+            ),
+            models.CheckConstraint(
+                condition=(Q(release__isnull=False) & Q(year__isnull=True))
+                | (Q(release__isnull=True) & Q(year__isnull=False)),
+                name="updatepapersection_release_or_year",
+            ),
         ]
 
     def __str__(self):
-        return self.heading or str(self.release_id)
+        if self.heading:
+            return self.heading
+        return f"{self.year} SEC Releases" if self.year else str(self.release_id)
