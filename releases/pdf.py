@@ -10,10 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
 PRINT_CSS = STATIC_DIR / "css" / "print.css"
 AUTHOR = "SECAS"
+PDF_VARIANT = "pdf/ua-1"
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,9 @@ def static_url_fetcher():
     return _fetcher
 
 
-def render_pdf(html):
-    """HTML text (from our templates, linking css/fonts relative to static/) -> PDF bytes.
+def render_document(html):
+    """Lay out HTML text (from our templates, linking css/fonts relative to static/) and return
+    (PDF bytes, {anchor id: page number}).
 
     Title, author and language come from the HTML: <title>, <meta name="author"> and
     <html lang>."""
@@ -53,20 +56,55 @@ def render_pdf(html):
     font_config = FontConfiguration()
     fetcher = static_url_fetcher()
     base_url = STATIC_DIR.as_uri() + "/"
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     stylesheet = CSS(
         filename=str(PRINT_CSS), font_config=font_config, url_fetcher=fetcher, base_url=base_url
     )
-    return document.write_pdf(
-        stylesheets=[stylesheet],
-        font_config=font_config,
-        pdf_variant="pdf/ua-1",
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT
     )
+    pages = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=font_config), pages
+
+
+def render_pdf(html):
+    """HTML text -> PDF bytes (see render_document)."""
+    return render_document(html)[0]
+
+
+def css_string(text):
+    """A CSS string literal (for running headers), safe to put in a <style> element."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,-()" else f"\\{ord(ch):x} " for ch in text)
+    return mark_safe(f'"{escaped}"')
+
+
+def rid_print_context(rid, *, diff=None):
+    return {
+        "rid": rid,
+        "diff": diff,
+        "pdf": True,
+        "author": AUTHOR,
+        "running_title": css_string(rid.running_title),
+        "running_classification": css_string(
+            f"This document has a Classification of {rid.classification_label}"
+        ),
+    }
+
+
+def render_rid_html(rid, *, diff=None):
+    return render_to_string("releases/rid/print.html", rid_print_context(rid, diff=diff))
 
 
 def render_rid_pdf(rid, *, diff=None):
     """The PDF of a Rid value; with `diff` (a RidDiff), "Changes since version N" is appended."""
-    html = render_to_string(
-        "releases/rid/print.html", {"rid": rid, "diff": diff, "pdf": True, "author": AUTHOR}
-    )
-    return render_pdf(html)
+    return render_pdf(render_rid_html(rid, diff=diff))
+
+
+def render_rid(rid):
+    """(PDF bytes, the Rid with the page number of each of its Contents entries), from one
+    layout: an issued version stores both, so its web page shows the Contents page numbers of
+    its PDF."""
+    pdf_bytes, anchors = render_document(render_rid_html(rid))
+    return pdf_bytes, rid.with_pages(anchors)

@@ -39,6 +39,16 @@ from .models import (
 
 SCHEMA = 1
 MATRIX_COLUMNS = 8
+CONTENTS_ANCHORS = (
+    "rid-scope",
+    "rid-impacts",
+    "rid-timeline",
+    "rid-test-strategy",
+    "rid-costs",
+    "rid-acceptance",
+    "rid-version-control",
+    "rid-glossary",
+)
 
 PARTICIPANT_LABELS = tuple(label for _, label in PARTICIPANT_COLUMNS)
 
@@ -201,6 +211,9 @@ class Rid:
     history: tuple[HistoryRow, ...]
     glossary: tuple[GlossaryRow, ...] = ()
     built_at: str = ""
+    # Page of each Contents entry in this version's PDF, e.g. (("scope", 3), ...); empty for
+    # the live draft.
+    contents_pages: tuple[tuple[str, int], ...] = ()
     schema: int = SCHEMA
     managed_by: str = "SECAS"
 
@@ -219,6 +232,28 @@ class Rid:
     def document_title(self):
         version = f"Version {self.version}" if self.version else "live draft"
         return f"{self.title} \u2013 SEC Release Implementation Document, {version}"
+
+    @property
+    def running_title(self):
+        """Running header of the PDF: 'June 2021 SEC Release Implementation Document v8.0'."""
+        name = self.release_name
+        name = name if name.endswith("Release") else f"{name} \u2013 SEC Release"
+        version = f"v{self.version}" if self.version else "(live draft)"
+        return f"{name} Implementation Document {version}"
+
+    @property
+    def pages(self):
+        """{'scope': 3, 'version_control': 6, ...} for the Contents."""
+        return dict(self.contents_pages)
+
+    def with_pages(self, anchors):
+        """This Rid with the Contents page numbers taken from {anchor id: page number}."""
+        pages = tuple(
+            (anchor.removeprefix("rid-").replace("-", "_"), anchors[anchor])
+            for anchor in CONTENTS_ANCHORS
+            if anchor in anchors
+        )
+        return dataclasses.replace(self, contents_pages=pages)
 
     @property
     def modifications(self):

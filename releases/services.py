@@ -773,7 +773,7 @@ def rid_issue_version(
     number = rid_next_number(release, kind)
     major, minor = (int(n) for n in number.split("."))
     rid = build_rid(release, version=number, version_date=date, changes=changes)
-    pdf_bytes = pdf.render_rid_pdf(rid)
+    pdf_bytes, rid = pdf.render_rid(rid)
     sha256 = hashlib.sha256(pdf_bytes).hexdigest()
     version = RidVersion(
         release=release,
