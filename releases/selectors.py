@@ -1,9 +1,11 @@
 """Reads for release pages. Each selector owns its select_related/prefetch_related so that a page
 issues a fixed number of queries however large the release is."""
 
-from django.db.models import Prefetch
+from typing import NamedTuple
 
-from modifications.models import Modification
+from django.db.models import Count, F, Prefetch, Q
+
+from modifications.models import APPROVED_STATUSES, Modification
 
 from .models import Release, ScopeItem, ScopeState
 
@@ -45,3 +47,73 @@ def modifications_in_scope(release):
     return Modification.objects.filter(
         scope_items__release=release, scope_items__state=ScopeState.IN_SCOPE
     ).distinct()
+
+
+class ScopeGroups(NamedTuple):
+    """A release's scope as its page shows it."""
+
+    approved: list  # in scope, modification approved or implemented: "Approved for inclusion"
+    targeted: list  # in scope, decision pending: "Targeted, not yet approved"
+    out: list  # fell out, removed or moved to another release
+
+
+def scope_groups(items):
+    """Split scope items (from scope_items) into approved / targeted / out, keeping their order.
+    Pure: no query."""
+    groups = ScopeGroups([], [], [])
+    for item in items:
+        if item.state != ScopeState.IN_SCOPE:
+            groups.out.append(item)
+        elif item.modification.status in APPROVED_STATUSES:
+            groups.approved.append(item)
+        else:
+            groups.targeted.append(item)
+    groups.out.sort(key=lambda i: (i.removed_on, i.id))
+    return groups
+
+
+OUT_STATES = [ScopeState.FELL_OUT, ScopeState.REMOVED, ScopeState.MOVED]
+
+
+def scope_destinations(release, out_items):
+    """Where each moved or fallen-out item went: {item.pk: release it joined}, in one query.
+
+    A move (services.scope_move) takes the item out and adds the same modification and part to
+    the other release on the same date; items that were simply removed have no destination.
+    """
+    moved = [i for i in out_items if i.state in (ScopeState.MOVED, ScopeState.FELL_OUT)]
+    if not moved:
+        return {}
+    candidates = (
+        ScopeItem.objects.filter(modification_id__in={i.modification_id for i in moved})
+        .exclude(release=release)
+        .select_related("release")
+        .order_by("added_on", "id")
+    )
+    found = {}
+    for item in moved:
+        for other in candidates:
+            if (
+                other.modification_id == item.modification_id
+                and other.part_label == item.part_label
+                and other.added_on == item.removed_on
+            ):
+                found[item.pk] = other.release
+                break
+    return found
+
+
+def releases_with_scope_counts():
+    """Every release with its scope counts (one query): in_scope_count, approved_count,
+    targeted_count and out_count."""
+    in_scope = Q(scope_items__state=ScopeState.IN_SCOPE)
+    approved = in_scope & Q(scope_items__modification__status__in=APPROVED_STATUSES)
+    return (
+        Release.objects.annotate(
+            in_scope_count=Count("scope_items", filter=in_scope),
+            approved_count=Count("scope_items", filter=approved),
+            out_count=Count("scope_items", filter=Q(scope_items__state__in=OUT_STATES)),
+        )
+        .annotate(targeted_count=F("in_scope_count") - F("approved_count"))
+        .order_by("go_live_date", "name")
+    )

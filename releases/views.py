@@ -1,75 +1,690 @@
-"""PLACEHOLDER: every view here is replaced by its real implementation."""
+"""Release pages: the list, the one-screen release page with every part editable by analysts, the
+small forms that change a release (all through releases.services), its activity trail, and the
+glossary. Panel members read the same pages with no edit controls; a forged POST gets 403."""
 
-from django.http import HttpResponse
+import datetime
+from dataclasses import dataclass
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
-def release_list(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+from modifications.models import ChangeRequest, Event
+from secrelease.roles import analyst_required, reader_required
 
+from . import forms, impacts, policy, selectors, services
+from .models import (
+    PARTICIPANT_ORDER,
+    AcceptanceCriterion,
+    DccImpact,
+    GlossaryEntry,
+    OtherCodeImpact,
+    PartyImpact,
+    Release,
+    ScopeItem,
+    ScopeState,
+    SecasCostLine,
+    TimelineEvent,
+)
 
-def release_create(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def release_detail(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def release_edit(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def release_activity(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def scope_add(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def scope_item_edit(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def scope_remove(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+ACTIVITY_PAGE_SIZE = 50
 
 
-def scope_move(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+def _apply_errors(form, exc):
+    """Show a service's ValidationError on the form: next to the field it names, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
 
 
-def release_change_request_add(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+def _release(slug):
+    return get_object_or_404(Release, slug=slug)
 
 
-def release_change_request_remove(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+def _long(date):
+    return f"{date:%-d %B %Y}"
 
 
-def part_create(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+def _action_page(request, *, release, form, heading, submit, intro="", danger=False, anchor=""):
+    """Render the small form page every change of a release uses."""
+    return render(
+        request,
+        "releases/release_action_form.html",
+        {
+            "release": release,
+            "form": form,
+            "heading": heading,
+            "intro": intro,
+            "submit": submit,
+            "danger": danger,
+            "cancel_url": release.get_absolute_url() + (f"#{anchor}" if anchor else ""),
+        },
+    )
 
 
-def part_edit(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+# List and create ------------------------------------------------------------------------------
 
 
-def part_delete(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+@reader_required
+def release_list(request):
+    today = timezone.localdate()
+    releases = list(selectors.releases_with_scope_counts())
+    upcoming = [r for r in releases if r.go_live_date >= today]
+    past = sorted((r for r in releases if r.go_live_date < today), key=lambda r: r.go_live_date)
+    past.reverse()
+    return render(
+        request, "releases/release_list.html", {"upcoming": upcoming, "past": past, "today": today}
+    )
 
 
-def glossary(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+def suggested_release_dates(today, years=3):
+    """R15 standard dates from today on, for this year and the next ones."""
+    dates = []
+    for year in range(today.year, today.year + years):
+        dates += [d for d in policy.standard_release_dates(year) if d >= today]
+    return dates
 
 
-def glossary_create(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+@analyst_required
+def release_create(request):
+    if request.method == "POST":
+        form = forms.ReleaseCreateForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            reason = data.pop("reason")
+            try:
+                release = services.release_create(actor=request.user, reason=reason, **data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"{release.name} created.")
+                return redirect(release)
+    else:
+        form = forms.ReleaseCreateForm(initial={"classification": "white"})
+    today = timezone.localdate()
+    return render(
+        request,
+        "releases/release_create.html",
+        {"form": form, "suggested_dates": suggested_release_dates(today)},
+    )
 
 
-def glossary_edit(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+# The release page ---------------------------------------------------------------------------
 
 
-def glossary_delete(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    date: datetime.date
+    rule: str
+
+
+@dataclass(frozen=True)
+class OutRow:
+    """A scope item no longer in scope, with the release it moved to (if it moved)."""
+
+    item: ScopeItem
+    moved_to: Release | None
+
+
+def _party_impacts(release):
+    rows = sorted(release.party_impacts.all(), key=lambda p: PARTICIPANT_ORDER.index(p.participant))
+    return rows
+
+
+@reader_required
+def release_detail(request, slug):
+    try:
+        release = selectors.release_for_page(slug)
+    except Release.DoesNotExist as exc:
+        raise Http404("No release with that address.") from exc
+    items = selectors.scope_items(release)
+    groups = selectors.scope_groups(items)
+    destinations = selectors.scope_destinations(release, groups.out)
+    costs = list(release.secas_costs.all())
+    context = {
+        "release": release,
+        "groups": groups,
+        "out_rows": [OutRow(item, destinations.get(item.pk)) for item in groups.out],
+        "in_scope_count": len(groups.approved) + len(groups.targeted),
+        "participant_headings": impacts.PARTICIPANT_HEADINGS,
+        "participant_rows": impacts.participant_matrix(items),
+        "documents": impacts.sec_documents_impacted(items),
+        "document_matrix": impacts.document_matrix(items),
+        "party_impacts": _party_impacts(release),
+        "dcc_impacts": list(release.dcc_impacts.all()),
+        "other_code_impacts": list(release.other_code_impacts.all()),
+        "timeline": list(release.timeline.all()),
+        "secas_costs": costs,
+        "secas_effort_total": sum((c.effort_days for c in costs), start=0),
+        "secas_cost_total": sum((c.cost for c in costs), start=0),
+        "criteria": list(release.acceptance_criteria.all()),
+        "change_requests": sorted(release.change_requests.all(), key=lambda c: c.reference),
+        "date_changes": list(release.date_changes.all()),
+        "deadlines": [
+            Deadline(
+                "Scope deadline, DCC System-impacting",
+                policy.scope_deadline(release.go_live_date, impacts_dcc_systems=True),
+                f"{policy.SYSTEM_SCOPE_MONTHS} months before go-live",
+            ),
+            Deadline(
+                "Scope deadline, documentation-only",
+                policy.scope_deadline(release.go_live_date, impacts_dcc_systems=False),
+                f"{policy.DOCUMENT_SCOPE_MONTHS} months before go-live",
+            ),
+        ],
+    }
+    return render(request, "releases/release_detail.html", context)
+
+
+@analyst_required
+def release_edit(request, slug):
+    release = _release(slug)
+    if request.method == "POST":
+        form = forms.ReleaseEditForm(request.POST, instance=Release.objects.get(pk=release.pk))
+        if form.is_valid():
+            try:
+                release = services.release_update(
+                    actor=request.user, release=release, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"{release.name} saved.")
+                return redirect(release)
+    else:
+        form = forms.ReleaseEditForm(instance=release)
+    return render(request, "releases/release_edit.html", {"release": release, "form": form})
+
+
+@reader_required
+def release_activity(request, slug):
+    release = _release(slug)
+    events = Event.objects.about(release).select_related("actor", "modification")
+    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "releases/release_activity.html", {"release": release, "page": page})
+
+
+# Scope ------------------------------------------------------------------------------------
+
+
+def _scope_item(release, pk):
+    return get_object_or_404(
+        ScopeItem.objects.select_related("modification", "release", "fall_back_release"),
+        pk=pk,
+        release=release,
+    )
+
+
+def _in_scope_or_redirect(request, item):
+    if item.state != ScopeState.IN_SCOPE:
+        messages.error(
+            request,
+            f"{item.modification.reference} is no longer in the scope of {item.release.name}.",
+        )
+        return redirect(item.release.get_absolute_url() + "#scope")
+    return None
+
+
+@analyst_required
+def scope_add(request, slug):
+    release = _release(slug)
+    if request.method == "POST":
+        form = forms.ScopeAddForm(request.POST, release=release)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            try:
+                item = services.scope_add(
+                    actor=request.user,
+                    release=release,
+                    reason=form.cleaned_data["reason"],
+                    **data,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                _scope_added_message(request, item)
+                return redirect(release.get_absolute_url() + "#scope")
+    else:
+        form = forms.ScopeAddForm(
+            release=release, initial={"added_on": timezone.localdate().isoformat()}
+        )
+    deadlines = (
+        f"Scope deadlines for this release (go-live {_long(release.go_live_date)}): "
+        f"{_long(policy.scope_deadline(release.go_live_date, impacts_dcc_systems=True))} for "
+        f"DCC System-impacting modifications, "
+        f"{_long(policy.scope_deadline(release.go_live_date, impacts_dcc_systems=False))} for "
+        "documentation-only ones. A later addition is flagged as an exception."
+    )
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading="Add a modification to the scope",
+        intro=deadlines,
+        submit="Add to scope",
+        anchor="scope",
+    )
+
+
+def _scope_added_message(request, item):
+    modification = item.modification
+    deadline = policy.scope_deadline(
+        item.release.go_live_date, impacts_dcc_systems=modification.impacts_dcc_systems
+    )
+    kind = "DCC System-impacting" if modification.impacts_dcc_systems else "documentation-only"
+    if item.added_after_deadline:
+        text = (
+            f"{modification.reference} added to the scope after the scope deadline for "
+            f"{kind} modifications ({_long(deadline)}): it is flagged as an exception."
+        )
+        if not item.exception_reason:
+            text += " Record the Panel decision that admits it as the exception reason."
+        messages.warning(request, text)
+    else:
+        messages.success(
+            request,
+            f"{modification.reference} added to the scope, within the scope deadline for "
+            f"{kind} modifications ({_long(deadline)}).",
+        )
+
+
+@analyst_required
+def scope_item_edit(request, slug, pk):
+    release = _release(slug)
+    item = _scope_item(release, pk)
+    if response := _in_scope_or_redirect(request, item):
+        return response
+    if request.method == "POST":
+        form = forms.ScopeItemForm(request.POST, instance=_scope_item(release, pk))
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+            try:
+                services.scope_item_update(
+                    actor=request.user, item=item, reason=form.cleaned_data["reason"], **data
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"{item.modification.reference} scope details saved.")
+                return redirect(release.get_absolute_url() + "#scope")
+    else:
+        form = forms.ScopeItemForm(instance=item)
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading=f"Edit {item.modification} in the scope",
+        submit="Save",
+        anchor="scope",
+    )
+
+
+@analyst_required
+def scope_remove(request, slug, pk):
+    release = _release(slug)
+    item = _scope_item(release, pk)
+    if response := _in_scope_or_redirect(request, item):
+        return response
+    if request.method == "POST":
+        form = forms.ScopeRemoveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.scope_remove(
+                    actor=request.user,
+                    item=item,
+                    removed_on=form.cleaned_data["removed_on"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"{item.modification.reference} removed from the scope.")
+                return redirect(release.get_absolute_url() + "#scope")
+    else:
+        form = forms.ScopeRemoveForm(initial={"removed_on": timezone.localdate().isoformat()})
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading=f"Remove {item.modification} from the scope",
+        intro="It stays listed under 'Fell out or removed' with the date and the reason.",
+        submit="Remove from scope",
+        danger=True,
+        anchor="scope",
+    )
+
+
+@analyst_required
+def scope_move(request, slug, pk):
+    release = _release(slug)
+    item = _scope_item(release, pk)
+    if response := _in_scope_or_redirect(request, item):
+        return response
+    if request.method == "POST":
+        form = forms.ScopeMoveForm(request.POST, release=release)
+        if form.is_valid():
+            to_release = form.cleaned_data["to_release"]
+            try:
+                _old, new = services.scope_move(
+                    actor=request.user,
+                    item=item,
+                    to_release=to_release,
+                    moved_on=form.cleaned_data["moved_on"],
+                    reason=form.cleaned_data["reason"],
+                    fell_out=form.cleaned_data["fell_out"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                text = f"{item.modification.reference} moved to {to_release.name}."
+                if new.added_after_deadline:
+                    text += (
+                        f" It joins {to_release.name} after its scope deadline, so it is "
+                        "flagged there as an exception."
+                    )
+                messages.success(request, text)
+                return redirect(release.get_absolute_url() + "#scope")
+    else:
+        initial = {"moved_on": timezone.localdate().isoformat()}
+        if item.fall_back_release_id:
+            initial["to_release"] = item.fall_back_release_id
+        form = forms.ScopeMoveForm(release=release, initial=initial)
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading=f"Move {item.modification} to another release",
+        submit="Move",
+        anchor="scope",
+    )
+
+
+# DCC Change Requests alongside ------------------------------------------------------------------
+
+
+@analyst_required
+def release_change_request_add(request, slug):
+    release = _release(slug)
+    if request.method == "POST":
+        form = forms.ChangeRequestAddForm(request.POST, release=release)
+        if form.is_valid():
+            change_request = form.cleaned_data["change_request"]
+            try:
+                services.release_change_request_add(
+                    actor=request.user,
+                    release=release,
+                    change_request=change_request,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"{change_request.reference} to be implemented alongside the release."
+                )
+                return redirect(release.get_absolute_url() + "#change-requests")
+    else:
+        form = forms.ChangeRequestAddForm(release=release)
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading="Add a DCC Change Request alongside the release",
+        intro="DCC Change Requests do not form part of a SEC Release: they are listed, not "
+        "counted in the scope or its impacts. Add a new one to the register first under "
+        "Change Requests.",
+        submit="Add",
+        anchor="change-requests",
+    )
+
+
+@analyst_required
+def release_change_request_remove(request, slug, pk):
+    release = _release(slug)
+    change_request = get_object_or_404(ChangeRequest, pk=pk, releases=release)
+    if request.method == "POST":
+        form = forms.ReasonOnlyForm(request.POST)
+        if form.is_valid():
+            services.release_change_request_remove(
+                actor=request.user,
+                release=release,
+                change_request=change_request,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(
+                request, f"{change_request.reference} is no longer alongside the release."
+            )
+            return redirect(release.get_absolute_url() + "#change-requests")
+    else:
+        form = forms.ReasonOnlyForm()
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading=f"Remove {change_request} from alongside the release",
+        submit="Remove",
+        danger=True,
+        anchor="change-requests",
+    )
+
+
+# Parts: impacts, timeline, costs, criteria --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    model: type
+    form: type
+    label: str  # "DCC impact"
+    anchor: str  # section id on the release page
+    can_add: bool = True
+
+
+PARTS = {
+    "party-impacts": Part(
+        PartyImpact, forms.PartyImpactForm, "SEC Party impact", "party-impacts", can_add=False
+    ),
+    "dcc-impacts": Part(DccImpact, forms.DccImpactForm, "DCC impact", "dcc-impacts"),
+    "other-code-impacts": Part(
+        OtherCodeImpact, forms.OtherCodeImpactForm, "other Code impact", "other-code-impacts"
+    ),
+    "timeline": Part(TimelineEvent, forms.TimelineEventForm, "timeline event", "timeline"),
+    "secas-costs": Part(SecasCostLine, forms.SecasCostLineForm, "SECAS cost line", "costs"),
+    "acceptance-criteria": Part(
+        AcceptanceCriterion, forms.AcceptanceCriterionForm, "acceptance criterion", "criteria"
+    ),
+}
+
+
+def _part(part):
+    try:
+        return PARTS[part]
+    except KeyError as exc:
+        raise Http404("No such part of a release.") from exc
+
+
+def _next_position(release, model):
+    if model not in (DccImpact, SecasCostLine, AcceptanceCriterion):
+        return {}
+    top = model.objects.filter(release=release).order_by("-position").first()
+    return {"position": (top.position if top else 0) + 1}
+
+
+def _part_form_page(request, release, spec, instance):
+    creating = instance.pk is None
+    if request.method == "POST":
+        form = spec.form(request.POST, instance=instance)
+        if form.is_valid():
+            try:
+                services.release_part_save(
+                    actor=request.user,
+                    release=release,
+                    model=spec.model,
+                    instance=None if creating else instance,
+                    reason=form.cleaned_data["reason"],
+                    **form.service_fields(),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                verb = "added" if creating else "saved"
+                messages.success(request, f"{spec.label.capitalize()} {verb}.")
+                return redirect(release.get_absolute_url() + f"#{spec.anchor}")
+    else:
+        form = spec.form(
+            instance=instance, initial=_next_position(release, spec.model) if creating else None
+        )
+    if creating:
+        heading = f"Add a {spec.label}"
+    elif spec.model is PartyImpact:
+        heading = f"Edit the impacts on {instance.get_participant_display()}"
+    else:
+        heading = f"Edit {spec.label}"
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading=heading,
+        intro="One impact per line; each line becomes a bullet."
+        if "summary" in form.fields
+        else "",
+        submit="Add" if creating else "Save",
+        anchor=spec.anchor,
+    )
+
+
+@analyst_required
+def part_create(request, slug, part):
+    spec = _part(part)
+    if not spec.can_add:
+        raise Http404("The five SEC Party impact rows are fixed.")
+    release = _release(slug)
+    return _part_form_page(request, release, spec, spec.model(release=release))
+
+
+@analyst_required
+def part_edit(request, slug, part, pk):
+    spec = _part(part)
+    release = _release(slug)
+    instance = get_object_or_404(spec.model, pk=pk, release=release)
+    return _part_form_page(request, release, spec, instance)
+
+
+@analyst_required
+def part_delete(request, slug, part, pk):
+    spec = _part(part)
+    if not spec.can_add:
+        raise Http404("The five SEC Party impact rows are fixed; clear the text instead.")
+    release = _release(slug)
+    instance = get_object_or_404(spec.model, pk=pk, release=release)
+    if request.method == "POST":
+        form = forms.ReasonOnlyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.release_part_delete(
+                    actor=request.user,
+                    release=release,
+                    instance=instance,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"{spec.label.capitalize()} deleted.")
+                return redirect(release.get_absolute_url() + f"#{spec.anchor}")
+    else:
+        form = forms.ReasonOnlyForm()
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading=f"Delete {spec.label}: {instance}",
+        submit="Delete",
+        danger=True,
+        anchor=spec.anchor,
+    )
+
+
+# Glossary ---------------------------------------------------------------------------------
+
+
+@reader_required
+def glossary(request):
+    entries = GlossaryEntry.objects.order_by("acronym")
+    return render(request, "releases/glossary.html", {"entries": entries})
+
+
+def _glossary_form_page(request, entry):
+    creating = entry is None
+    if request.method == "POST":
+        form = forms.GlossaryEntryForm(request.POST, instance=entry or GlossaryEntry())
+        if form.is_valid():
+            try:
+                saved = services.glossary_entry_save(
+                    actor=request.user,
+                    entry=entry,
+                    acronym=form.cleaned_data["acronym"],
+                    full_term=form.cleaned_data["full_term"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{saved.acronym} {'added to' if creating else 'saved in'} the glossary.",
+                )
+                return redirect("releases:glossary")
+    else:
+        form = forms.GlossaryEntryForm(instance=entry)
+    return render(
+        request,
+        "releases/glossary_form.html",
+        {
+            "form": form,
+            "heading": "Add an acronym" if creating else f"Edit {entry.acronym}",
+            "submit": "Add" if creating else "Save",
+            "danger": False,
+        },
+    )
+
+
+@analyst_required
+def glossary_create(request):
+    return _glossary_form_page(request, None)
+
+
+@analyst_required
+def glossary_edit(request, pk):
+    return _glossary_form_page(request, get_object_or_404(GlossaryEntry, pk=pk))
+
+
+@analyst_required
+def glossary_delete(request, pk):
+    entry = get_object_or_404(GlossaryEntry, pk=pk)
+    if request.method == "POST":
+        form = forms.ReasonOnlyForm(request.POST)
+        if form.is_valid():
+            services.glossary_entry_delete(
+                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, f"{entry.acronym} deleted from the glossary.")
+            return redirect("releases:glossary")
+    else:
+        form = forms.ReasonOnlyForm()
+    return render(
+        request,
+        "releases/glossary_form.html",
+        {
+            "form": form,
+            "heading": f"Delete {entry.acronym} ({entry.full_term}) from the glossary",
+            "submit": "Delete",
+            "danger": True,
+        },
+    )
