@@ -66,7 +66,7 @@ def render_document(html):
     for number, page in enumerate(document.pages, start=1):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=font_config), pages
+    return document.write_pdf(pdf_variant=PDF_VARIANT), pages
 
 
 def render_pdf(html):

@@ -538,3 +538,59 @@ __all__ = [
     "history_rows",
     "acronyms_used",
 ]
+
+
+# -- reads of issued versions (the RID's own selectors) -------------------------------------------
+
+VERSION_LIST_FIELDS = (
+    "id",
+    "release_id",
+    "major",
+    "minor",
+    "kind",
+    "baseline_scope",
+    "date",
+    "changes",
+    "panel_decision",
+    "panel_meeting_date",
+    "pdf_sha256",
+    "issued_at",
+    "issued_by__first_name",
+    "issued_by__last_name",
+    "issued_by__username",
+)
+
+
+def parse_version_number(number):
+    """'8.0' -> (8, 0); None for anything else."""
+    match = re.fullmatch(r"(\d{1,4})\.(\d{1,4})", number or "")
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def rid_versions(release):
+    """Every issued version of a release, oldest first, without content or PDF. One query."""
+    return list(
+        RidVersion.objects.filter(release=release)
+        .select_related("issued_by")
+        .only(*VERSION_LIST_FIELDS)
+        .order_by("major", "minor")
+    )
+
+
+def rid_version_get(release, number, *, with_content=True, with_pdf=False):
+    """One issued version by its number ('8.0'), or None. One query; the PDF bytes and the
+    content are loaded only when asked for."""
+    parsed = parse_version_number(number)
+    if parsed is None:
+        return None
+    fields = list(VERSION_LIST_FIELDS)
+    if with_content:
+        fields.append("content")
+    if with_pdf:
+        fields.append("pdf")
+    return (
+        RidVersion.objects.filter(release=release, major=parsed[0], minor=parsed[1])
+        .select_related("issued_by")
+        .only(*fields)
+        .first()
+    )
