@@ -94,7 +94,16 @@ def rid_print_context(rid, *, diff=None):
 
 
 def render_rid_html(rid, *, diff=None):
+    """The HTML WeasyPrint lays out (print.css is given to WeasyPrint separately)."""
     return render_to_string("releases/rid/print.html", rid_print_context(rid, diff=diff))
+
+
+def render_rid_standalone_html(rid):
+    """A self-contained HTML file of the document (for export): the print layout with print.css
+    inlined and the Contents page numbers of the version's PDF."""
+    context = rid_print_context(rid)
+    context.update(pdf=False, inline_css=PRINT_CSS.read_text(encoding="utf-8"))
+    return render_to_string("releases/rid/print.html", context)
 
 
 def render_rid_pdf(rid, *, diff=None):
