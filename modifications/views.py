@@ -1,43 +1,389 @@
-"""PLACEHOLDER: every view here is replaced by its real implementation."""
+"""Pages of the register: Modification Proposals (list, CSV export, detail, create, edit,
+activity) and DCC Change Requests. Reads go through selectors, writes through services."""
 
-from django.http import HttpResponse
+import csv
+import datetime
 
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
-def modification_list(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+from secrelease.roles import analyst_required, is_analyst, reader_required
 
+from . import lifecycle, selectors, services
+from .forms import (
+    ChangeRequestCreateForm,
+    ChangeRequestEditForm,
+    ModificationCreateForm,
+    ModificationEditForm,
+    RegisterFilterForm,
+    apply_service_errors,
+)
+from .models import PARTICIPANT_COLUMNS, ChangeRequest, DecisionKind, Modification
 
-def modification_create(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def modification_export_csv(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def change_request_list(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def change_request_create(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def change_request_detail(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
-
-
-def change_request_edit(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+PAGE_SIZE = 25
+ACTIVITY_PAGE_SIZE = 25
 
 
-def modification_detail(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+# The register list and its CSV export ------------------------------------------------------
 
 
-def modification_edit(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+def _filtered_register(request):
+    form = RegisterFilterForm(request.GET)
+    filters = form.filters()
+    return form, filters, selectors.modification_register(filters)
 
 
-def modification_activity(request, *args, **kwargs):
-    return HttpResponse("Not built yet", status=501)
+@reader_required
+def modification_list(request):
+    form, filters, modifications = _filtered_register(request)
+    page = Paginator(modifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    targeted = selectors.targeted_releases([m.pk for m in page.object_list])
+    rows = [(m, targeted.get(m.pk, [])) for m in page.object_list]
+    export_query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    return render(
+        request,
+        "modifications/modification_list.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "export_url": reverse("modifications:modification_export_csv")
+            + (f"?{export_query}" if export_query else ""),
+        },
+    )
+
+
+CSV_COLUMNS = [
+    "Reference",
+    "Title",
+    "Status",
+    "Path",
+    "Impacts DCC Systems?",
+    "Impacts DUIS?",
+    "DUIS footnote",
+    "Impacts GBCS?",
+    "GBCS footnote",
+    "Impacts CH firmware?",
+    "CH firmware footnote",
+    "Targeted releases",
+    "Date raised",
+    "Panel date",
+    "Change Board vote",
+    "Authority decision expected",
+    "Decision cut-off",
+    "Public web page",
+]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A cell a spreadsheet will not run as a formula (CSV injection): text starting with
+    = + - @ (or a tab / carriage return) gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def _release_text(targets):
+    return "; ".join(f"{t.name} ({t.part_label})" if t.part_label else t.name for t in targets)
+
+
+@reader_required
+def modification_export_csv(request):
+    _form, _filters, modifications = _filtered_register(request)
+    modifications = list(modifications)
+    targeted = selectors.targeted_releases([m.pk for m in modifications])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modification-register.csv"'
+    response.write("\ufeff")  # so that Excel reads UTF-8 (curly quotes in titles)
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for m in modifications:
+        writer.writerow(
+            [
+                csv_safe(v)
+                for v in [
+                    m.reference,
+                    m.title,
+                    m.get_status_display(),
+                    m.get_path_display(),
+                    m.impacts_dcc_systems,
+                    m.get_duis_impact_display(),
+                    m.duis_footnote,
+                    m.get_gbcs_impact_display(),
+                    m.gbcs_footnote,
+                    m.get_ch_firmware_impact_display(),
+                    m.ch_firmware_footnote,
+                    _release_text(targeted.get(m.pk, [])),
+                    m.date_raised,
+                    m.panel_date,
+                    m.change_board_date,
+                    m.authority_decision_date,
+                    m.cut_off_date,
+                    m.web_url,
+                ]
+            ]
+        )
+    return response
+
+
+# One modification ------------------------------------------------------------------------
+
+
+def _modification_or_redirect(reference, url_name):
+    """The modification a URL names, or a redirect to its canonical URL (DP153 -> MP153,
+    mp153 -> MP153)."""
+    modification, canonical = selectors.resolve_reference(reference)
+    if modification is None:
+        raise Http404(f"No modification {reference} in the register.")
+    if not canonical:
+        return None, redirect(url_name, reference=modification.reference)
+    return modification, None
+
+
+@reader_required
+def modification_detail(request, reference):
+    modification, redirect_to = _modification_or_redirect(
+        reference, "modifications:modification_detail"
+    )
+    if redirect_to:
+        return redirect_to
+    modification, scope = selectors.modification_for_page(modification)
+    system_impacts = [
+        (
+            label,
+            getattr(modification, f"get_{field}_impact_display")(),
+            getattr(modification, f"{field}_footnote"),
+        )
+        for field, label in [("duis", "DUIS"), ("gbcs", "GBCS"), ("ch_firmware", "CH firmware")]
+    ]
+    participants = [(label, getattr(modification, field)) for field, label in PARTICIPANT_COLUMNS]
+    next_decisions = []
+    if is_analyst(request.user):
+        next_decisions = [DecisionKind(k).label for k in lifecycle.allowed_decisions(modification)]
+    return render(
+        request,
+        "modifications/modification_detail.html",
+        {
+            "modification": modification,
+            "scope": scope,
+            "system_impacts": system_impacts,
+            "participants": participants,
+            "decisions": list(modification.decisions.all()),
+            "former_references": list(modification.former_references.all()),
+            "sec_documents": list(modification.sec_documents.all()),
+            "events": [_event_row(e) for e in selectors.recent_events(modification)],
+            "next_decisions": next_decisions,
+        },
+    )
+
+
+@analyst_required
+def modification_create(request):
+    form = ModificationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            modification = services.modification_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{modification.reference} added to the register.")
+            return redirect(modification)
+    return render(request, "modifications/modification_form.html", {"form": form})
+
+
+@analyst_required
+def modification_edit(request, reference):
+    modification, redirect_to = _modification_or_redirect(
+        reference, "modifications:modification_edit"
+    )
+    if redirect_to:
+        return redirect_to
+    current = Modification.objects.get(pk=modification.pk)  # the form edits `modification`
+    form = ModificationEditForm(request.POST or None, instance=modification)
+    if request.method == "POST" and form.is_valid():
+        if not [name for name in form.changed_data if name != "reason"]:
+            messages.info(request, f"Nothing changed: {current.reference} is as it was.")
+            return redirect(current)
+        try:
+            services.modification_update(
+                actor=request.user, modification=current, **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{current.reference} saved.")
+            return redirect(current)
+    return render(
+        request, "modifications/modification_form.html", {"form": form, "modification": current}
+    )
+
+
+@reader_required
+def modification_activity(request, reference):
+    modification, redirect_to = _modification_or_redirect(
+        reference, "modifications:modification_activity"
+    )
+    if redirect_to:
+        return redirect_to
+    page = Paginator(selectors.modification_events(modification), ACTIVITY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "modifications/modification_activity.html",
+        {
+            "modification": modification,
+            "page": page,
+            "events": [_event_row(e) for e in page.object_list],
+        },
+    )
+
+
+# What an activity entry says ---------------------------------------------------------------
+
+_CHOICE_FIELDS = {
+    f.name: dict(f.flatchoices)
+    for f in Modification._meta.get_fields()
+    if getattr(f, "choices", None)
+}
+
+
+def _field_label(name):
+    try:
+        label = Modification._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:  # events about other subjects carry other fields
+        label = name.replace("_", " ")
+    label = str(label)
+    return label[:1].upper() + label[1:]
+
+
+def _show_value(name, value):
+    if value is None or value == "" or value == []:
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if name in _CHOICE_FIELDS and value in _CHOICE_FIELDS[name]:
+        return str(_CHOICE_FIELDS[name][value])
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return f"{datetime.date.fromisoformat(value):%-d %b %Y}"
+        except ValueError:
+            return value
+    return str(value)
+
+
+_FIELD_ORDER = {f.name: i for i, f in enumerate(Modification._meta.get_fields())}
+
+
+def _event_summary(event):
+    """The event's sentence; "MP106 updated: title, path" loses its list of field names, which
+    the change list below it spells out."""
+    if event.action.endswith(".updated") and event.changes and ": " in event.summary:
+        return event.summary.split(": ", 1)[0]
+    return event.summary
+
+
+def _event_row(event):
+    """An Event as the activity table shows it: who, when, what (summary and the field
+    changes, old -> new) and why."""
+    changes = []
+    pairs = [
+        (name, pair)
+        for name, pair in (event.changes or {}).items()
+        if isinstance(pair, (list, tuple)) and len(pair) == 2
+    ]
+    for name, (old, new) in sorted(pairs, key=lambda p: (_FIELD_ORDER.get(p[0], 999), p[0])):
+        changes.append(
+            {
+                "field": _field_label(name),
+                "old": None if old in (None, "", []) else _show_value(name, old),
+                "new": _show_value(name, new),
+            }
+        )
+    return {"event": event, "summary": _event_summary(event), "changes": changes}
+
+
+# DCC Change Requests -------------------------------------------------------------------------
+
+
+@reader_required
+def change_request_list(request):
+    return render(
+        request,
+        "modifications/change_request_list.html",
+        {"change_requests": list(selectors.change_requests())},
+    )
+
+
+@analyst_required
+def change_request_create(request):
+    form = ChangeRequestCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_request = services.change_request_create(
+                actor=request.user, **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{change_request.reference} added to the register.")
+            return redirect(change_request)
+    return render(request, "modifications/change_request_form.html", {"form": form})
+
+
+@reader_required
+def change_request_detail(request, pk):
+    try:
+        change_request, releases, events = selectors.change_request_for_page(pk)
+    except ChangeRequest.DoesNotExist as exc:
+        raise Http404("No such DCC Change Request.") from exc
+    return render(
+        request,
+        "modifications/change_request_detail.html",
+        {
+            "change_request": change_request,
+            "releases": releases,
+            "events": [_event_row(e) for e in events],
+        },
+    )
+
+
+@analyst_required
+def change_request_edit(request, pk):
+    change_request = get_object_or_404(ChangeRequest, pk=pk)
+    current = ChangeRequest.objects.get(pk=pk)
+    form = ChangeRequestEditForm(request.POST or None, instance=change_request)
+    if request.method == "POST" and form.is_valid():
+        if not [name for name in form.changed_data if name != "reason"]:
+            messages.info(request, f"Nothing changed: {current.reference} is as it was.")
+            return redirect(current)
+        try:
+            updated = services.change_request_update(
+                actor=request.user, change_request=current, **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{updated.reference} saved.")
+            return redirect(updated)
+    return render(
+        request,
+        "modifications/change_request_form.html",
+        {"form": form, "change_request": current},
+    )

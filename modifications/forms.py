@@ -1,0 +1,522 @@
+"""Forms of the register: one ModelForm per use case, each with its crispy FormHelper.
+
+Forms read and normalise what the analyst typed and say what to fix next to the field; they never
+save. Views (and the admin) hand `cleaned_data` to modifications.services, and put any
+ValidationError the service raises back onto the form with `apply_service_errors`.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+
+from . import lifecycle
+from .models import (
+    ChangeRequest,
+    Decision,
+    DecisionKind,
+    FormerReference,
+    ImpactValue,
+    Modification,
+    SECDocument,
+    Status,
+)
+from .references import (
+    ReferenceError,
+    normalise_change_request_reference,
+    parse_modification_reference,
+)
+from .selectors import RegisterFilters, release_choices
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+REASON_HELP = "Recorded in the activity trail with your change, e.g. 'Dates from the Panel paper'."
+
+
+def apply_service_errors(form, error):
+    """Put a service's ValidationError next to the matching field (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            target = field if field in form.fields else None
+            for message in messages:
+                form.add_error(target if field != NON_FIELD_ERRORS else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+class SECDocumentChoiceField(forms.ModelMultipleChoiceField):
+    """Checkboxes grouped Sections / Schedules / Appendices, each labelled like the RID
+    ("Section H 'DCC Services'")."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=SECDocument.objects.order_by("position"), **kwargs)
+
+    def grouped_choices(self):
+        plural = {"section": "Sections", "schedule": "Schedules", "appendix": "Appendices"}
+        groups = {}
+        for document in self.queryset:
+            groups.setdefault(plural[document.kind], []).append(
+                (document.pk, f"{document.code} \u2018{document.title}\u2019")
+            )
+        return list(groups.items())
+
+
+# The register: create and edit -------------------------------------------------------------
+
+REGISTER_FIELDS = [
+    "title",
+    "rid_summary",
+    "path",
+    "proposer",
+    "lead_analyst",
+    "impacts_dcc_systems",
+    "duis_impact",
+    "duis_footnote",
+    "gbcs_impact",
+    "gbcs_footnote",
+    "ch_firmware_impact",
+    "ch_firmware_footnote",
+    "impacts_suppliers",
+    "impacts_electricity_networks",
+    "impacts_gas_networks",
+    "impacts_other_sec_parties",
+    "impacts_dcc",
+    "sec_documents",
+    "date_raised",
+    "panel_date",
+    "change_board_date",
+    "authority_decision_date",
+    "cut_off_date",
+    "web_url",
+]
+SYSTEM_IMPACTS = [
+    ("duis_impact", "duis_footnote", "DUIS"),
+    ("gbcs_impact", "gbcs_footnote", "GBCS"),
+    ("ch_firmware_impact", "ch_firmware_footnote", "CH firmware"),
+]
+
+
+SECTION = "form-section border-top pt-3 mt-4"
+
+
+def _impact_row(impact, footnote):
+    return Div(
+        Div(Field(impact), css_class="col-sm-4"),
+        Div(Field(footnote), css_class="col-sm-8"),
+        css_class="row",
+    )
+
+
+def _register_layout(identity, submit_label):
+    return Layout(
+        Fieldset(
+            "Identity",
+            *identity,
+            "title",
+            Div(
+                Div("proposer", css_class="col-md-6"),
+                Div("lead_analyst", css_class="col-md-6"),
+                css_class="row",
+            ),
+            css_class=SECTION,
+        ),
+        Fieldset("RID summary", "rid_summary", css_class=SECTION),
+        Fieldset("Lifecycle and path", "path", css_class=SECTION),
+        Fieldset(
+            "DCC System impacts",
+            "impacts_dcc_systems",
+            *[_impact_row(impact, footnote) for impact, footnote, _label in SYSTEM_IMPACTS],
+            css_class=SECTION,
+        ),
+        Fieldset(
+            "Participant impacts",
+            HTML('<p class="form-text mt-0">The columns of the RID participant impact matrix.</p>'),
+            Div(
+                "impacts_suppliers",
+                "impacts_electricity_networks",
+                "impacts_gas_networks",
+                "impacts_other_sec_parties",
+                "impacts_dcc",
+                css_class="d-flex flex-wrap column-gap-4",
+            ),
+            css_class=SECTION,
+        ),
+        Fieldset(
+            "SEC documents",
+            Field("sec_documents", template="modifications/_sec_documents_field.html"),
+            css_class=SECTION,
+        ),
+        Fieldset(
+            "Key dates",
+            Div(
+                Div("date_raised", css_class="col-md-4"),
+                Div("panel_date", css_class="col-md-4"),
+                Div("change_board_date", css_class="col-md-4"),
+                Div("authority_decision_date", css_class="col-md-4"),
+                Div("cut_off_date", css_class="col-md-4"),
+                css_class="row",
+            ),
+            css_class=SECTION,
+        ),
+        Fieldset("Links", "web_url", css_class=SECTION),
+        Fieldset("Reason for this change", "reason", css_class=SECTION),
+        Submit("submit", submit_label, css_class="btn btn-primary"),
+    )
+
+
+class _RegisterForm(forms.ModelForm):
+    """Fields and checks shared by the create and edit forms of a modification."""
+
+    sec_documents = SECDocumentChoiceField(required=False, label="SEC documents impacted")
+    web_url = forms.URLField(
+        label="Public web page",
+        required=False,
+        max_length=300,
+        assume_scheme="https",
+        help_text="The modification's page on smartenergycodecompany.co.uk.",
+    )
+    reason = forms.CharField(
+        label="Reason for this change",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REASON_HELP,
+    )
+
+    class Meta:
+        model = Modification
+        fields = REGISTER_FIELDS
+        widgets = {
+            "rid_summary": forms.Textarea(attrs={"rows": 3}),
+            "duis_footnote": forms.Textarea(attrs={"rows": 2}),
+            "gbcs_footnote": forms.Textarea(attrs={"rows": 2}),
+            "ch_firmware_footnote": forms.Textarea(attrs={"rows": 2}),
+            "date_raised": DATE_WIDGET,
+            "panel_date": DATE_WIDGET,
+            "change_board_date": DATE_WIDGET,
+            "authority_decision_date": DATE_WIDGET,
+            "cut_off_date": DATE_WIDGET,
+        }
+        labels = {
+            "impacts_dcc_systems": "Impacts DCC Systems",
+            "duis_impact": "Impacts DUIS?",
+            "gbcs_impact": "Impacts GBCS?",
+            "ch_firmware_impact": "Impacts CH firmware?",
+            "date_raised": "Date raised",
+        }
+        help_texts = {
+            "duis_footnote": "Explains a Yes or TBC in the OPSG paper's footnotes.",
+            "gbcs_footnote": "Explains a Yes or TBC in the OPSG paper's footnotes.",
+            "ch_firmware_footnote": "Explains a Yes or TBC in the OPSG paper's footnotes.",
+            "impacts_dcc_systems": "Drives the 12-month scope deadline and the test strategy.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sec_documents"].choices = self.fields["sec_documents"].grouped_choices()
+        for impact, _footnote, _label in SYSTEM_IMPACTS:
+            self.fields[impact].choices = ImpactValue.choices  # no empty choice
+
+    def clean(self):
+        cleaned = super().clean()
+        any_yes = False
+        for impact, footnote, label in SYSTEM_IMPACTS:
+            value, note = cleaned.get(impact), (cleaned.get(footnote) or "").strip()
+            if value == ImpactValue.TBC and not note:
+                self.add_error(
+                    footnote,
+                    f"Say in a footnote what is still to be confirmed about the {label} impact, "
+                    "e.g. 'Several solution options are currently being assessed'.",
+                )
+            if value == ImpactValue.NO and note:
+                self.add_error(
+                    footnote,
+                    f"A footnote explains a Yes or TBC; remove it or change the {label} impact.",
+                )
+            any_yes = any_yes or value == ImpactValue.YES
+        if any_yes and not cleaned.get("impacts_dcc_systems"):
+            self.add_error(
+                "impacts_dcc_systems",
+                "A DUIS, GBCS or CH firmware change is a DCC System change: tick "
+                "\u201cImpacts DCC Systems\u201d or set those impacts to No or TBC.",
+            )
+        return cleaned
+
+    def validate_unique(self):
+        """References are checked by clean_reference and the service (current and former)."""
+
+    def service_fields(self):
+        """cleaned_data as keyword arguments for modification_create / modification_update."""
+        data = {name: self.cleaned_data[name] for name in REGISTER_FIELDS}
+        data["sec_documents"] = list(data["sec_documents"])
+        data["reason"] = self.cleaned_data.get("reason", "")
+        return data
+
+
+class ModificationCreateForm(_RegisterForm):
+    """Add a modification to the register. The status is where it stands when it is added;
+    afterwards only recorded decisions move it."""
+
+    reference = forms.CharField(
+        max_length=20,
+        help_text="e.g. SECMP0007, MP106, MP102A or DP124; 'mp 106' is read as MP106.",
+    )
+    status = forms.ChoiceField(
+        label="Status when added to the register",
+        choices=Status.choices,
+        initial=Status.DEVELOPMENT,
+        help_text="After this, record decisions to move it along the lifecycle.",
+    )
+
+    class Meta(_RegisterForm.Meta):
+        fields = ["reference", "status", *REGISTER_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["reason"].help_text = "Optional, e.g. 'Draft Proposal raised by the DCC'."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = _register_layout(
+            [
+                Div(
+                    Div("reference", css_class="col-md-4"),
+                    Div("status", css_class="col-md-8"),
+                    css_class="row",
+                )
+            ],
+            "Add to the register",
+        )
+
+    def clean_reference(self):
+        try:
+            reference = str(parse_modification_reference(self.cleaned_data["reference"]))
+        except ReferenceError as exc:
+            raise ValidationError(str(exc)) from exc
+        if Modification.objects.filter(reference=reference).exists():
+            raise ValidationError(f"{reference} is already in the register.")
+        former = FormerReference.objects.filter(reference=reference).select_related("modification")
+        if former:
+            raise ValidationError(
+                f"{reference} is already in the register: it is the former reference of "
+                f"{former[0].modification.reference}."
+            )
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        reference, status = cleaned.get("reference"), cleaned.get("status")
+        if reference and status:
+            is_draft = reference.startswith("DP")
+            if is_draft and status != Status.DEVELOPMENT:
+                self.add_error(
+                    "status",
+                    "A Draft Proposal (DP) is at the Development Stage; a Panel decision "
+                    "converts it to a Modification Proposal.",
+                )
+            if not is_draft and status == Status.DEVELOPMENT:
+                self.add_error(
+                    "status",
+                    f"Only Draft Proposals are at the Development Stage; use a DP reference, "
+                    f"or choose where {reference} stands now.",
+                )
+        return cleaned
+
+    def service_fields(self):
+        data = super().service_fields()
+        data["reference"] = self.cleaned_data["reference"]
+        data["status"] = self.cleaned_data["status"]
+        return data
+
+
+class ModificationEditForm(_RegisterForm):
+    """Edit a modification's register fields. Neither the reference nor the status is here:
+    decisions convert DP to MP and move the status."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = _register_layout([], "Save changes")
+
+
+# Decisions -----------------------------------------------------------------------------
+
+
+class LifecycleChoiceField(forms.ChoiceField):
+    """Offers the decisions the lifecycle allows now, but lets any value through to the form's
+    clean_kind so that a refused one gets the lifecycle's own sentence, not 'Select a valid
+    choice'."""
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+class DecisionRecordForm(forms.ModelForm):
+    kind = LifecycleChoiceField(label="Decision", widget=forms.RadioSelect)
+
+    class Meta:
+        model = Decision
+        fields = ["kind", "date", "notes"]
+        widgets = {"date": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"date": "Date of the decision", "notes": "Notes"}
+        help_texts = {
+            "notes": "e.g. the meeting, the vote or the decision letter. Recorded as the reason.",
+        }
+
+    def __init__(self, *args, modification, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modification = modification
+        allowed = lifecycle.allowed_decisions(modification)
+        self.fields["kind"].choices = [(k, DecisionKind(k).label) for k in allowed]
+        self.fields["date"].initial = timezone.localdate
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "kind",
+            Div(Div("date", css_class="col-sm-6 col-md-4"), css_class="row"),
+            "notes",
+            Submit("submit", "Record the decision", css_class="btn btn-primary"),
+        )
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        refusal = lifecycle.refusal_reason(self.modification, kind)
+        if refusal:
+            raise ValidationError(refusal)
+        return kind
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise ValidationError(
+                "A decision is recorded once it is taken: the date is in the future."
+            )
+        return date
+
+    def _post_clean(self):
+        """No model validation: the service builds the Decision row itself."""
+
+
+# DCC Change Requests -------------------------------------------------------------------
+
+
+class _ChangeRequestForm(forms.ModelForm):
+    reference = forms.CharField(
+        max_length=20, help_text="e.g. CR1145, or CRTBC while the DCC has not numbered it."
+    )
+    reason = forms.CharField(
+        label="Reason for this change",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REASON_HELP,
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["reference", "title", "category"]
+        help_texts = {"category": "e.g. DCC BEIS Mandated Change Request"}
+
+    def __init__(self, *args, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(Div("reference", css_class="col-md-4"), css_class="row"),
+            "title",
+            "category",
+            "reason",
+            Submit("submit", submit_label, css_class="btn btn-primary"),
+        )
+
+    def clean_reference(self):
+        try:
+            reference = normalise_change_request_reference(self.cleaned_data["reference"])
+        except ReferenceError as exc:
+            raise ValidationError(str(exc)) from exc
+        clash = ChangeRequest.objects.filter(reference=reference)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if reference != "CRTBC" and clash.exists():
+            raise ValidationError(f"{reference} is already in the register.")
+        return reference
+
+    def validate_unique(self):
+        """The reference is checked by clean_reference and the service (CRTBC may repeat)."""
+
+    def service_fields(self):
+        return {
+            "reference": self.cleaned_data["reference"],
+            "title": self.cleaned_data["title"],
+            "category": self.cleaned_data["category"],
+            "reason": self.cleaned_data.get("reason", ""),
+        }
+
+
+class ChangeRequestCreateForm(_ChangeRequestForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, submit_label="Add the Change Request", **kwargs)
+
+
+class ChangeRequestEditForm(_ChangeRequestForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, submit_label="Save changes", **kwargs)
+
+
+# Register filters (GET) ----------------------------------------------------------------
+
+
+class RegisterFilterForm(forms.Form):
+    """Search and filters of the register list and its CSV export."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Reference (current or former, e.g. DP153) or words of the title.",
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+    )
+    dcc = forms.ChoiceField(
+        label="Impacts DCC Systems",
+        required=False,
+        choices=[("", "Either"), ("yes", "Yes"), ("no", "No")],
+    )
+    release = forms.ChoiceField(label="Targeted release", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["release"].choices = [("", "Any or none"), *release_choices()]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "register-filters"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div(Field("q", type="search"), css_class="col-md-6 col-xl-3"),
+                Div("status", css_class="col-md-6 col-xl-3"),
+                Div("dcc", css_class="col-md-6 col-xl-3"),
+                Div("release", css_class="col-md-6 col-xl-3"),
+                css_class="row g-3",
+            ),
+            Div(
+                Submit("", "Apply filters", css_class="btn btn-primary"),
+                HTML('<a class="btn btn-link" href="{{ request.path }}">Clear</a>'),
+                css_class="mt-3",
+            ),
+        )
+
+    def filters(self):
+        """The filters to apply; an invalid value (a forged status...) is ignored."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return RegisterFilters(
+            search=(data.get("q") or "").strip(),
+            status=data.get("status") or "",
+            dcc=data.get("dcc") or "",
+            release=data.get("release") or "",
+        )

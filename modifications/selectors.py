@@ -1,0 +1,167 @@
+"""Reads for the register pages and the CSV export. Each selector owns its select_related /
+prefetch_related so that a page issues a fixed number of queries however large the register is.
+
+This app knows nothing about releases: what a modification is targeted for is read through the
+reverse relation `scope_items` (defined by releases.ScopeItem) with plain values lookups.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from .models import (
+    PARTICIPANT_COLUMNS,
+    ChangeRequest,
+    Decision,
+    Event,
+    ImpactValue,
+    Modification,
+    SECDocument,
+)
+from .references import ReferenceError, parse_modification_reference
+
+# The value of releases.models.ScopeState.IN_SCOPE; this app may not import releases.
+IN_SCOPE = "in_scope"
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    """What the analyst asked the register for; empty strings mean 'any'."""
+
+    search: str = ""
+    status: str = ""
+    dcc: str = ""  # "yes" / "no"
+    release: str = ""  # a release slug: in scope of that release
+
+    @property
+    def active(self):
+        return any([self.search, self.status, self.dcc, self.release])
+
+
+def modification_register(filters=RegisterFilters()):
+    """The register, searched and filtered, in register order (SECMP0062 before MP080 before
+    DP124). The list page and the CSV export both read through this one function."""
+    modifications = Modification.objects.all()
+    if filters.search:
+        modifications = modifications.search(filters.search)
+    if filters.status:
+        modifications = modifications.filter(status=filters.status)
+    if filters.dcc == "yes":
+        modifications = modifications.filter(impacts_dcc_systems=True)
+    elif filters.dcc == "no":
+        modifications = modifications.filter(impacts_dcc_systems=False)
+    if filters.release:
+        modifications = modifications.filter(
+            scope_items__release__slug=filters.release, scope_items__state=IN_SCOPE
+        ).distinct()
+    return modifications.prefetch_related("former_references").in_register_order()
+
+
+def release_choices():
+    """(slug, name) of every release that has (or had) a modification in its scope, by go-live
+    date: one query."""
+    rows = (
+        Modification.objects.filter(scope_items__isnull=False)
+        .values_list(
+            "scope_items__release__slug",
+            "scope_items__release__name",
+            "scope_items__release__go_live_date",
+        )
+        .distinct()
+        .order_by("scope_items__release__go_live_date", "scope_items__release__name")
+    )
+    return [(slug, name) for slug, name, _go_live in rows]
+
+
+@dataclass(frozen=True)
+class TargetedRelease:
+    slug: str
+    name: str
+    part_label: str
+
+
+def targeted_releases(modification_ids):
+    """{modification id: [TargetedRelease, ...]} for the releases each is in scope of, in
+    go-live order: one query, whatever the number of modifications."""
+    rows = (
+        Modification.objects.filter(pk__in=modification_ids, scope_items__state=IN_SCOPE)
+        .values_list(
+            "pk",
+            "scope_items__release__slug",
+            "scope_items__release__name",
+            "scope_items__part_label",
+        )
+        .order_by("scope_items__release__go_live_date", "scope_items__part_label")
+    )
+    result = {}
+    for pk, slug, name, part_label in rows:
+        result.setdefault(pk, []).append(TargetedRelease(slug, name, part_label or ""))
+    return result
+
+
+def resolve_reference(text):
+    """(modification, is_canonical) for a reference typed in a URL: the current reference,
+    a former one (DP153 -> MP153) or a loose spelling (mp153). (None, False) when unknown."""
+    try:
+        normalised = str(parse_modification_reference(text))
+    except ReferenceError:
+        return None, False
+    modification = (
+        Modification.objects.filter(reference=normalised).first()
+        or Modification.objects.filter(former_references__reference=normalised).first()
+    )
+    if modification is None:
+        return None, False
+    return modification, modification.reference == text
+
+
+def modification_for_page(modification):
+    """Everything the detail page shows about one modification, in a fixed number of queries."""
+    modification = Modification.objects.prefetch_related(
+        Prefetch("sec_documents", queryset=SECDocument.objects.order_by("position")),
+        "former_references",
+        Prefetch("decisions", queryset=Decision.objects.select_related("recorded_by")),
+    ).get(pk=modification.pk)
+    scope = list(
+        modification.scope_items.select_related("release", "fall_back_release").order_by(
+            "release__go_live_date", "part_label", "id"
+        )
+    )
+    return modification, scope
+
+
+def recent_events(modification, limit=5):
+    return list(Event.objects.for_modification(modification).select_related("actor")[:limit])
+
+
+def modification_events(modification):
+    return Event.objects.for_modification(modification).select_related("actor")
+
+
+def sec_documents_by_kind():
+    """[(kind label, [SECDocument, ...]), ...]: Sections, then Schedules, then Appendices."""
+    groups = {}
+    for document in SECDocument.objects.order_by("position"):
+        groups.setdefault(document.get_kind_display(), []).append(document)
+    order = [label for _value, label in SECDocument.Kind.choices]
+    return [(label, groups[label]) for label in order if label in groups]
+
+
+def change_requests():
+    return ChangeRequest.objects.prefetch_related("releases").order_by("reference", "id")
+
+
+def change_request_for_page(pk):
+    change_request = ChangeRequest.objects.get(pk=pk)
+    releases = list(change_request.releases.order_by("go_live_date"))
+    events = list(Event.objects.about(change_request).select_related("actor")[:20])
+    return change_request, releases, events
+
+
+# Labels for showing and exporting -------------------------------------------------------
+
+IMPACT_LABELS = dict(ImpactValue.choices)
+
+
+def participant_labels(modification):
+    return [label for field, label in PARTICIPANT_COLUMNS if getattr(modification, field)]
