@@ -618,9 +618,10 @@ def _reference_key(reference):
     return (parsed.number, parsed.suffix, reference)
 
 
-def _rid_events_since(release, since):
-    """(clause kind, reference) pairs, in the order they happened, from the activity trail of the
-    release and the decisions on the modifications now in its scope."""
+def _rid_events_since(release, since, until=None):
+    """(clause kind, reference) pairs, in the order they happened (recorded after `since` and up
+    to `until`), from the activity trail of the release and the decisions on the modifications
+    now in its scope."""
     from django.contrib.contenttypes.models import ContentType
 
     from modifications.models import Event
@@ -637,6 +638,9 @@ def _rid_events_since(release, since):
     if since is not None:
         scope_events = scope_events.filter(at__gt=since)
         decision_events = decision_events.filter(at__gt=since)
+    if until is not None:
+        scope_events = scope_events.filter(at__lte=until)
+        decision_events = decision_events.filter(at__lte=until)
     happened = []
     for event in [*scope_events, *decision_events]:
         reference = event.data.get("reference", "")
@@ -812,3 +816,254 @@ def rid_issue_version(
 
 # Policy actions ----------------------------------------------------------------------------
 # (scope_lapse and friends go here)
+
+
+def _long_date(date):
+    return f"{date.day} {date:%B %Y}"
+
+
+@transaction.atomic
+def scope_lapse(*, actor, item, lapsed_on, reason=""):
+    """R7: a modification not approved by its decision cut-off lapses to its fall-back release
+    (scope_move with fell_out=True) or, with no fall-back release recorded, falls out of scope.
+    Either way the next RID version says it fell out of scope. Returns the new scope item in the
+    fall-back release, or None."""
+    from modifications import lifecycle
+
+    if lapsed_on is None:
+        raise ValidationError({"lapsed_on": "Enter the date it lapses."})
+    item = (
+        ScopeItem.objects.select_for_update()
+        .select_related("release", "modification", "fall_back_release")
+        .get(pk=item.pk)
+    )
+    modification = item.modification
+    if item.state != ScopeState.IN_SCOPE:
+        raise ValidationError(
+            f"{modification.reference} is no longer in the scope of {item.release.name}."
+        )
+    cut_off = item.cut_off_date or modification.cut_off_date
+    if cut_off is None or cut_off < item.added_on:
+        raise ValidationError(
+            f"{modification.reference} has no decision cut-off for {item.release.name}, so it "
+            "cannot lapse: set a cut-off first."
+        )
+    if lapsed_on <= cut_off:
+        raise ValidationError(
+            {
+                "lapsed_on": f"The decision cut-off for {modification.reference} is "
+                f"{_long_date(cut_off)}: it can lapse only after that day."
+            }
+        )
+    decisions = list(modification.decisions.order_by("date", "id"))
+    status = lifecycle.status_on(decisions, lapsed_on, modification.status)
+    if status in ("approved", "implemented"):
+        raise ValidationError(
+            f"{modification.reference} was approved by {_long_date(lapsed_on)}: it stays in the "
+            f"scope of {item.release.name}."
+        )
+    fall_back = item.fall_back_release
+    why = f"Not approved by its decision cut-off of {_long_date(cut_off)}"
+    why += f": lapses to {fall_back.name}." if fall_back else ": falls out of scope."
+    if (reason or "").strip():
+        why += f" {reason.strip()}"
+    if fall_back is None:
+        scope_fall_out(actor=actor, item=item, fell_out_on=lapsed_on, reason=why)
+        return None
+    _old, new = scope_move(
+        actor=actor, item=item, to_release=fall_back, moved_on=lapsed_on, reason=why, fell_out=True
+    )
+    if new.cut_off_date is not None and new.cut_off_date < lapsed_on:
+        # The missed cut-off belonged to the release it fell out of.
+        new = scope_item_update(
+            actor=actor,
+            item=new,
+            cut_off_date=None,
+            reason=f"The cut-off of {_long_date(cut_off)} applied to {item.release.name}.",
+        )
+    return new
+
+
+PAPER_FIELDS = [
+    "reference",
+    "title",
+    "classification",
+    "as_of",
+    "purpose",
+    "recommendations",
+    "author",
+    "team",
+    "attached_rid",
+]
+PAPER_SECTION_FIELDS = [
+    "heading",
+    "intro",
+    "commentary",
+    "date_change_text",
+    "next_steps",
+    "show_system_impacts",
+]
+
+
+def _paper_sections_spec(releases, years, sections):
+    """One list of section dicts from the shortcuts (releases, years) and explicit sections:
+    {"release": Release | None, "year": int | None, "targeted": [Modification], **texts}."""
+    specs = [dict(s) for s in (sections or [])]
+    specs += [{"release": r} for r in releases or ()]
+    specs += [{"year": int(y)} for y in years or ()]
+    seen = set()
+    for spec in specs:
+        release, year = spec.get("release"), spec.get("year")
+        if (release is None) == (year is None):
+            raise ValidationError("Each section of a paper covers one release or one year.")
+        key = ("release", release.pk) if release is not None else ("year", year)
+        if key in seen:
+            what = release.name if release is not None else f"{year} SEC Releases"
+            raise ValidationError({"releases": f"{what} is in the paper twice."})
+        seen.add(key)
+        unknown = set(spec) - {"release", "year", "targeted", *PAPER_SECTION_FIELDS}
+        if unknown:
+            raise TypeError(f"Unknown paper section fields: {sorted(unknown)}")
+    return specs
+
+
+def _paper_section_snapshot(section):
+    return {
+        **_snapshot(section, PAPER_SECTION_FIELDS),
+        "position": section.position,
+        "targeted": sorted(m.reference for m in section.targeted.all()),
+    }
+
+
+def _paper_sections_save(paper, specs):
+    """Make the paper's sections exactly `specs`, in that order; returns {label: change}."""
+    from .models import UpdatePaperSection
+
+    existing = {
+        (("release", s.release_id) if s.release_id else ("year", s.year)): s
+        for s in paper.sections.all()
+    }
+    changes = {}
+    kept = set()
+    for position, spec in enumerate(specs, start=1):
+        release, year = spec.get("release"), spec.get("year")
+        key = ("release", release.pk) if release is not None else ("year", year)
+        label = release.name if release is not None else f"{year} SEC Releases"
+        kept.add(key)
+        section = existing.get(key)
+        before = _paper_section_snapshot(section) if section else None
+        if section is None:
+            section = UpdatePaperSection(paper=paper, release=release, year=year)
+        section.position = position
+        for name in PAPER_SECTION_FIELDS:
+            if name in spec:
+                setattr(section, name, spec[name] if spec[name] is not None else "")
+        _save(section)
+        if "targeted" in spec:
+            section.targeted.set(spec["targeted"] or [])
+        after = _paper_section_snapshot(section)
+        if before is None:
+            changes[f"section {label}"] = [None, "added"]
+        else:
+            for name, pair in _diff(before, after).items():
+                changes[f"{label}: {name}"] = pair
+    for key, section in existing.items():
+        if key not in kept:
+            label = str(section.release) if section.release_id else f"{section.year} SEC Releases"
+            section.delete()
+            changes[f"section {label}"] = ["present", None]
+    return changes
+
+
+def _paper_check_reference(reference, exclude_pk=None):
+    from .models import UpdatePaper
+
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": "Enter the paper's reference, e.g. OPSG_33_0206_15."})
+    if UpdatePaper.objects.filter(reference=reference).exclude(pk=exclude_pk).exists():
+        raise ValidationError({"reference": f"There is already a paper {reference}."})
+    return reference
+
+
+@transaction.atomic
+def paper_create(
+    *,
+    actor,
+    reference,
+    as_of,
+    author,
+    releases=(),
+    years=(),
+    sections=None,
+    reason="",
+    **fields,
+):
+    """Create an OPSG "SEC Releases update" paper as of a date. Sections: one per release in
+    `releases`, one per year in `years` ("2021 SEC Releases"), or given in full as `sections`
+    (dicts with "release" or "year", "targeted" modifications and the free texts)."""
+    from .models import UpdatePaper
+
+    unknown = set(fields) - set(PAPER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown paper fields: {sorted(unknown)}")
+    if as_of is None:
+        raise ValidationError({"as_of": "Enter the date the paper is written as of."})
+    specs = _paper_sections_spec(releases, years, sections)
+    paper = UpdatePaper(
+        reference=_paper_check_reference(reference),
+        as_of=as_of,
+        author=(author or "").strip(),
+        created_by=actor,
+        **fields,
+    )
+    _save(paper)
+    section_changes = _paper_sections_save(paper, specs)
+    register.event_record(
+        actor=actor,
+        subject=paper,
+        action="paper.created",
+        summary=f"OPSG paper {paper.reference} created (as of {_long_date(as_of)})",
+        reason=reason,
+        changes={
+            **{k: [None, v] for k, v in _snapshot(paper, PAPER_FIELDS).items() if v},
+            **section_changes,
+        },
+        effective_date=as_of,
+    )
+    return paper
+
+
+@transaction.atomic
+def paper_update(*, actor, paper, reason="", releases=None, years=None, sections=None, **fields):
+    """Edit a paper: its own fields and, when `sections` (or `releases`/`years`) is given, the
+    sections it holds, in that order (sections not named are removed)."""
+    from .models import UpdatePaper
+
+    paper = UpdatePaper.objects.select_for_update().get(pk=paper.pk)
+    unknown = set(fields) - set(PAPER_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown paper fields: {sorted(unknown)}")
+    before = _snapshot(paper, PAPER_FIELDS)
+    if "reference" in fields:
+        fields["reference"] = _paper_check_reference(fields["reference"], exclude_pk=paper.pk)
+    if "as_of" in fields and fields["as_of"] is None:
+        raise ValidationError({"as_of": "Enter the date the paper is written as of."})
+    for name, value in fields.items():
+        setattr(paper, name, value)
+    paper.updated_at = timezone.now()
+    _save(paper)
+    changes = _diff(before, _snapshot(paper, PAPER_FIELDS))
+    if sections is not None or releases is not None or years is not None:
+        specs = _paper_sections_spec(releases, years, sections)
+        changes.update(_paper_sections_save(paper, specs))
+    if changes:
+        register.event_record(
+            actor=actor,
+            subject=paper,
+            action="paper.updated",
+            summary=f"OPSG paper {paper.reference} updated: {', '.join(sorted(changes))}"[:500],
+            reason=reason,
+            changes=changes,
+        )
+    return paper
