@@ -833,7 +833,7 @@ def scope_lapse(*, actor, item, lapsed_on, reason=""):
     if lapsed_on is None:
         raise ValidationError({"lapsed_on": "Enter the date it lapses."})
     item = (
-        ScopeItem.objects.select_for_update()
+        ScopeItem.objects.select_for_update(of=("self",))
         .select_related("release", "modification", "fall_back_release")
         .get(pk=item.pk)
     )
