@@ -376,7 +376,7 @@ class DecisionRecordForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "kind",
-            Div(Div("date", css_class="col-sm-6 col-md-4"), css_class="row"),
+            Div(Div("date", css_class="col-sm-8 col-md-6"), css_class="row"),
             "notes",
             Submit("submit", "Record the decision", css_class="btn btn-primary"),
         )

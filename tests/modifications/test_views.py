@@ -466,6 +466,7 @@ def _refused(analyst_client, data, field, message):
     html = text(response)
     assert message in field_block(html, field), html
     assert "Nothing has been saved yet" in html
+    assert f'href="#div_id_{field}"' in html  # the error summary links to the field
     assert Modification.objects.count() == count
     assert Event.objects.count() == events
     return html
