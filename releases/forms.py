@@ -249,13 +249,20 @@ class ScopeAddForm(forms.ModelForm):
             "fall_back_release",
             "exception_reason",
         ]
-        labels = {"added_on": "Date added", "part_label": "Part (optional)"}
+        labels = {
+            "added_on": "Date added",
+            "part_label": "Part (optional)",
+            "fall_back_release": "Fall-back release",
+        }
         widgets = {
             "added_on": _date_widget(),
             "cut_off_date": _date_widget(),
             "exception_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
+            "cut_off_date": "For a modification not yet approved: the latest decision date for "
+            "it to stay in this release (R6). Defaults to the modification's own cut-off.",
+            "fall_back_release": "Where it lapses to if it misses the cut-off (R7).",
             "exception_reason": "Needed when it joins after the scope deadline: the Panel "
             "decision that admits it as an exception (R4).",
         }
@@ -307,7 +314,7 @@ class ScopeItemForm(forms.ModelForm):
             "exception_reason",
             "status_override",
         ]
-        labels = {"part_label": "Part (optional)"}
+        labels = {"part_label": "Part (optional)", "fall_back_release": "Fall-back release"}
         widgets = {
             "cut_off_date": _date_widget(),
             "exception_reason": forms.Textarea(attrs={"rows": 2}),

@@ -202,12 +202,59 @@ def release_edit(request, slug):
     return render(request, "releases/release_edit.html", {"release": release, "form": form})
 
 
+def _field_labels():
+    """Readable names for the fields an event's `changes` mention (verbose names)."""
+    labels = {}
+    for model in (ScopeItem, *(part.model for part in PARTS.values()), Release):
+        for field in model._meta.get_fields():
+            if hasattr(field, "verbose_name"):
+                labels[field.name] = str(field.verbose_name)
+    return labels
+
+
+def _upper_first(text):
+    return text[:1].upper() + text[1:]
+
+
+def _shown(value):
+    if value in (None, ""):
+        return "(empty)"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    return value
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: object
+    after: object
+
+
 @reader_required
 def release_activity(request, slug):
     release = _release(slug)
     events = Event.objects.about(release).select_related("actor", "modification")
     page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "releases/release_activity.html", {"release": release, "page": page})
+    labels = _field_labels()
+    rows = [
+        (
+            event,
+            [
+                Change(_upper_first(labels.get(name, name.replace("_", " "))), *map(_shown, pair))
+                for name, pair in event.changes.items()
+                if isinstance(pair, list) and len(pair) == 2
+            ],
+        )
+        for event in page.object_list
+    ]
+    return render(
+        request,
+        "releases/release_activity.html",
+        {"release": release, "page": page, "rows": rows},
+    )
 
 
 # Scope ------------------------------------------------------------------------------------

@@ -457,7 +457,7 @@ def test_the_activity_page_shows_who_when_what_and_why_paginated(analyst, panel_
     html = panel_client.get(url).content.decode()
     assert "Ada Analyst" in html
     assert "Because 54" in html
-    assert "sec_version" in html and "v53.0" in html and "v54.0" in html
+    assert "SEC version at go-live</span>: v53.0" in html and "v54.0" in html
     assert "page 1 of 2" in html
     second = panel_client.get(url + "?page=2").content.decode()
     assert "created" in second  # the oldest event: the release's creation
