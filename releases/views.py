@@ -152,6 +152,9 @@ def release_detail(request, slug):
         "groups": groups,
         "out_rows": [OutRow(item, destinations.get(item.pk)) for item in groups.out],
         "in_scope_count": len(groups.approved) + len(groups.targeted),
+        "impacts_dcc_systems": any(
+            i.modification.impacts_dcc_systems for i in [*groups.approved, *groups.targeted]
+        ),
         "participant_headings": impacts.PARTICIPANT_HEADINGS,
         "participant_rows": impacts.participant_matrix(items),
         "documents": impacts.sec_documents_impacted(items),

@@ -317,6 +317,22 @@ def test_empty_parts_show_the_standard_wording(analyst, panel_client):
     assert "The DCC will not incur any implementation costs" in html
 
 
+def test_the_no_system_impact_wording_is_not_shown_when_the_scope_impacts_dcc_systems(
+    analyst, panel_client
+):
+    release = make_release(analyst)
+    services.scope_add(
+        actor=analyst,
+        release=release,
+        modification=make_modification(analyst, reference="SECMP0007", impacts_dcc_systems=True),
+        added_on=D(2020, 6, 1),
+        reason="x",
+    )
+    html = panel_client.get(release.get_absolute_url()).content.decode()
+    assert "will not require any Pre-Integration Testing" not in html
+    assert "Modifications in scope impact the DCC Systems" in html
+
+
 def test_costs_show_lines_and_totals(analyst, panel_client):
     release = make_release(analyst)
     for activity, days, cost in [
