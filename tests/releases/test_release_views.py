@@ -1133,3 +1133,55 @@ def test_the_admin_shows_rid_versions_read_only(admin_client):
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
     assert admin_client.get(reverse("admin:releases_ridversion_changelist")).status_code == 200
+
+
+ADMIN_MODELS = [
+    "release",
+    "releasedatechange",
+    "scopeitem",
+    "partyimpact",
+    "dccimpact",
+    "othercodeimpact",
+    "timelineevent",
+    "secascostline",
+    "acceptancecriterion",
+    "glossaryentry",
+    "ridversion",
+]
+
+
+def test_every_release_admin_page_opens(admin_client, world):
+    for name in ADMIN_MODELS:
+        assert admin_client.get(reverse(f"admin:releases_{name}_changelist")).status_code == 200
+    release = world["release"]
+    for name, obj in [
+        ("release", release),
+        ("scopeitem", world["item"]),
+        ("glossaryentry", world["entry"]),
+        *((type(o)._meta.model_name, o) for o in world["parts"].values()),
+    ]:
+        url = reverse(f"admin:releases_{name}_change", args=[obj.pk])
+        assert admin_client.get(url).status_code == 200, url
+    for name in ["release", "scopeitem", "dccimpact", "glossaryentry"]:
+        assert admin_client.get(reverse(f"admin:releases_{name}_add")).status_code == 200
+
+
+def test_the_admin_adds_to_a_scope_through_the_service(admin_client, analyst, world):
+    modification = make_modification(analyst, reference="MP147")
+    response = admin_client.post(
+        reverse("admin:releases_scopeitem_add"),
+        {
+            "release": world["release"].pk,
+            "modification": modification.pk,
+            "added_on": "2021-01-29",
+            "part_label": "",
+            "cut_off_date": "",
+            "fall_back_release": "",
+            "exception_reason": "",
+            "reason": "Admin fix",
+        },
+    )
+    assert response.status_code == 302
+    item = ScopeItem.objects.get(modification=modification)
+    assert item.added_after_deadline is True  # the service decided, not the admin form
+    assert Event.objects.about(world["release"]).filter(reason="Admin fix").exists()
