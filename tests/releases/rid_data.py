@@ -178,14 +178,14 @@ def june_2021(actor, *, approved=True):
     return release
 
 
-def release_of_size(actor, n, *, slug="big"):
+def release_of_size(actor, n, *, slug="big", first_number=1000):
     """A release with n modifications in scope, each changing a SEC document."""
     release = make_release(actor, name=f"Release {slug}", slug=slug, go_live_date=D(2030, 6, 27))
     documents = list(SECDocument.objects.all()[:5])
     for i in range(n):
         mod = register.modification_create(
             actor=actor,
-            reference=f"MP{1000 + i}",
+            reference=f"MP{first_number + i}",
             title=f"Modification {i}",
             rid_summary="will change something.",
             status="approved" if i % 2 else "refinement",
