@@ -173,21 +173,24 @@ def build_calendar(*, name, releases, modifications, absolute, stamp=None):
     return cal.to_ical()
 
 
-def feed_all(*, absolute, today=None):
-    """Every release and every open modification, as they stand today (8 queries)."""
-    today = today or timezone.localdate()
-    releases = asof.releases_on(today)
-    modifications = asof.modifications_on(today, open_only=True)
+# A feed shows the register as it stands, including what is already recorded for later dates
+# (a scope addition or a decision dated ahead): "as of the end of time".
+LATEST = datetime.date.max
+
+
+def feed_all(*, absolute):
+    """Every release and every open modification, as they stand (8 queries)."""
+    releases = asof.releases_on(LATEST)
+    modifications = asof.modifications_on(LATEST, open_only=True)
     return build_calendar(
         name="SEC Releases", releases=releases, modifications=modifications, absolute=absolute
     )
 
 
-def feed_release(release, *, absolute, today=None):
+def feed_release(release, *, absolute):
     """One release: its timeline, its cut-offs and the key dates of the modifications in its
     scope (6 queries)."""
-    today = today or timezone.localdate()
-    (fact,) = asof.releases_on(today, pks=[release.pk])
+    (fact,) = asof.releases_on(LATEST, pks=[release.pk])
     modifications = [item.modification for item in fact.scope]
     unique = list({m.pk: m for m in modifications}.values())
     return build_calendar(
