@@ -84,6 +84,7 @@ class Finding:
     overdue: bool = False
     action: str = ""  # "lapse": the finding offers "lapse to the fall-back release"
     action_url: str = ""
+    action_label: str = ""
     scope_item: int | None = None
 
     @property
@@ -205,7 +206,7 @@ def check_late_additions(release, as_of):
                 Finding(
                     rule="R4",
                     severity=Severity.WARNING,
-                    message=f"{item.modification.reference} joined the scope of {release.name} "
+                    message=f"{item.modification.reference} joined the scope of the {release.name} "
                     f"on {long_date(item.added_on)}, after the scope deadline of "
                     f"{long_date(deadline)}: record the Panel decision that admitted it as an "
                     "exception.",
@@ -238,7 +239,7 @@ def check_cut_offs(release, as_of):
                         rule="R6",
                         severity=Severity.INFO,
                         message=f"{mod.reference} is with the Authority for decision but has no "
-                        f"decision cut-off for {release.name}.",
+                        f"decision cut-off for the {release.name}.",
                         url=edit_url,
                         link_text=f"Set the cut-off for {mod.reference}",
                         **common,
@@ -256,13 +257,18 @@ def check_cut_offs(release, as_of):
                     rule="R7",
                     severity=Severity.ERROR,
                     message=f"{mod.reference} was not approved by its decision cut-off of "
-                    f"{long_date(cut_off)} for {release.name} ({mod.status_label.lower()} on "
-                    f"{long_date(as_of)}): it lapses to {fall_back}.",
+                    f"{long_date(cut_off)} for the {release.name} (still at \u201c"
+                    f"{mod.status_label}\u201d on {long_date(as_of)}): it lapses to {fall_back}.",
                     url=edit_url,
-                    link_text=f"Review {mod.reference} in {release.name}",
+                    link_text=f"Review {mod.reference} in the {release.name}",
                     due=cut_off,
                     overdue=True,
                     action="lapse",
+                    action_label=(
+                        f"Lapse {mod.reference} to the {item.fall_back_release_name}"
+                        if item.fall_back_release_name
+                        else f"Record that {mod.reference} fell out of scope"
+                    ),
                     action_url=reverse("releases:scope_lapse", args=[release.slug, item.pk]),
                     **common,
                 )
@@ -275,9 +281,9 @@ def check_cut_offs(release, as_of):
                     rule="R6",
                     severity=Severity.INFO,
                     message=f"{mod.reference} must be approved by {long_date(cut_off)} ({when}) "
-                    f"to stay in {release.name}.",
+                    f"to stay in the {release.name}.",
                     url=edit_url,
-                    link_text=f"Review {mod.reference} in {release.name}",
+                    link_text=f"Review {mod.reference} in the {release.name}",
                     due=cut_off,
                     **common,
                 )

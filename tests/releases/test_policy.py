@@ -165,7 +165,7 @@ def test_r4_a_late_addition_without_a_recorded_panel_decision_is_flagged():
     (finding,) = policy.check_late_additions(release([late]), D(2021, 2, 1))
     assert (finding.rule, finding.severity) == ("R4", "warning")
     assert finding.message == (
-        "MP146 joined the scope of June 2021 SEC Release on 29 January 2021, after the scope "
+        "MP146 joined the scope of the June 2021 SEC Release on 29 January 2021, after the scope "
         "deadline of 24 December 2020: record the Panel decision that admitted it as an exception."
     )
     assert finding.url == "/releases/june-2021/scope/7/edit/"
@@ -208,15 +208,17 @@ def test_r7_the_day_after_the_cut_off_offers_the_lapse_to_the_fall_back_release(
     assert finding.action == "lapse"
     assert finding.action_url == "/releases/november-2020/scope/5/lapse/"
     assert finding.message == (
-        "MP084 was not approved by its decision cut-off of 22 October 2020 for November 2020 SEC "
-        "Release (with the authority on 23 October 2020): it lapses to its fall-back release, "
-        "November 2021 SEC Release."
+        "MP084 was not approved by its decision cut-off of 22 October 2020 for the November 2020 "
+        "SEC Release (still at \u201cWith the Authority\u201d on 23 October 2020): it lapses to "
+        "its fall-back release, November 2021 SEC Release."
     )
+    assert finding.action_label == "Lapse MP084 to the November 2021 SEC Release"
 
 
 def test_r7_without_a_fall_back_release_it_lapses_to_a_fall_back_date():
     (finding,) = policy.check_cut_offs(pending_with_cut_off(fall_back=""), CUT_OFF + DAY)
     assert "a fall-back implementation date (no fall-back release is recorded)" in finding.message
+    assert finding.action_label == "Record that MP084 fell out of scope"
 
 
 def test_r6_a_cut_off_more_than_thirty_days_ahead_says_nothing():
@@ -521,9 +523,7 @@ def test_loading_releases_as_of_a_date_takes_a_fixed_number_of_queries(
         asof.releases_on(D(2020, 5, 26))
     for n in range(5):
         m = make_modification(analyst, reference=f"MP{300 + n}")
-        services.decision_record(
-            actor=analyst, modification=m, kind="convert", date=D(2020, 1, 1)
-        )
+        services.decision_record(actor=analyst, modification=m, kind="convert", date=D(2020, 1, 1))
         services.scope_add(
             actor=analyst, release=world["feb"], modification=m, added_on=D(2020, 1, 2), reason="x"
         )

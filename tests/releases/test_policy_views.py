@@ -103,7 +103,7 @@ def test_the_dashboard_after_the_cut_off_offers_the_lapse_to_analysts_only(
     body = dashboard(analyst_client, after).content.decode()
     lapse_url = reverse("releases:scope_lapse", args=["november-2020", world["items"]["MP084"].pk])
     assert f'action="{lapse_url}"' in body
-    assert "Lapse MP084 to the fall-back release" in body
+    assert "Lapse MP084 to the February 2021 SEC Release" in body
     assert "MP084 was not approved by its decision cut-off of 22 October 2020" in body
     client.force_login(panel_member)
     panel_body = dashboard(client, after).content.decode()
