@@ -56,8 +56,12 @@ def render_document(html):
     font_config = FontConfiguration()
     fetcher = static_url_fetcher()
     base_url = STATIC_DIR.as_uri() + "/"
+    # print.css links its fonts relative to itself (../fonts/...).
     stylesheet = CSS(
-        filename=str(PRINT_CSS), font_config=font_config, url_fetcher=fetcher, base_url=base_url
+        filename=str(PRINT_CSS),
+        font_config=font_config,
+        url_fetcher=fetcher,
+        base_url=PRINT_CSS.as_uri(),
     )
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=[stylesheet], font_config=font_config, pdf_variant=PDF_VARIANT
