@@ -21,7 +21,7 @@ from modifications.models import (
     FormerReference,
     Modification,
 )
-from releases.models import GlossaryEntry, Release, RidVersion, ScopeItem
+from releases.models import GlossaryEntry, Release, RidVersion, ScopeItem, UpdatePaper
 
 PAPER_DATE = datetime.date(2020, 5, 26)
 
@@ -70,6 +70,7 @@ def _counts():
         "change_requests": ChangeRequest.objects.count(),
         "glossary": GlossaryEntry.objects.count(),
         "users": get_user_model().objects.count(),
+        "papers": UpdatePaper.objects.count(),
     }
 
 
@@ -136,6 +137,12 @@ def test_loading_the_demo_twice_changes_nothing_and_records_no_new_event(demo, d
     assert demo["first"]["events"] > 100
     assert demo["first"]["rid_versions"] == 10
     assert demo["second"] == demo["first"]
+
+
+def test_the_demo_includes_the_opsg_paper_of_26_may_2020(demo, db):
+    paper = UpdatePaper.objects.get(reference="OPSG_33_0206_15")
+    assert paper.as_of == PAPER_DATE
+    assert demo["first"]["papers"] == 1
 
 
 def test_every_demo_change_is_recorded_as_made_by_the_demo_analyst(demo, db):

@@ -6,8 +6,11 @@ its effective dates: scope changes, decisions and the RID versions 0.1 to 8.0 is
 Appendix 1 lists them. Every change goes through the same services an analyst uses, as the demo
 analyst, so the activity trail and the frozen RID versions are real history.
 
-Idempotent: the demo users and the glossary are created only when missing; the register and the
-history are loaded in one transaction, and only when the June 2021 release does not exist yet.
+Then the demo OPSG paper of 26 May 2020 (fixtures/opsg_paper.py), generated from that history.
+
+Idempotent: the demo users, the glossary and the paper are created only when missing; the register
+and the history are loaded in one transaction, and only when the June 2021 release does not exist
+yet.
 """
 
 from django.contrib.auth import get_user_model
@@ -16,6 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from fixtures import demo
+from fixtures.opsg_paper import REFERENCE as PAPER_REFERENCE
+from fixtures.opsg_paper import create_opsg_paper
 from modifications import services as register
 from modifications.models import Modification, SECDocument
 from releases import services
@@ -30,6 +35,7 @@ from releases.models import (
     ScopeState,
     SecasCostLine,
     TimelineEvent,
+    UpdatePaper,
 )
 
 PARTICIPANT_FIELDS = {
@@ -53,11 +59,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         actor = self._users()
         self._glossary(actor)
+        self._history(actor)
+        self._paper(actor)
+
+    def _history(self, actor):
         marker = Release.objects.filter(slug=MARKER_RELEASE).first()
         if marker is not None:
             major, minor = MARKER_VERSION
             if marker.rid_versions.filter(major=major, minor=minor).exists():
-                self.stdout.write("Demo data already loaded: nothing to do.")
+                self.stdout.write("Demo history already loaded: nothing to do.")
             else:
                 self.stdout.write(
                     self.style.WARNING(
@@ -71,6 +81,14 @@ class Command(BaseCommand):
             loader = HistoryLoader(actor=actor, stdout=self.stdout, style=self.style)
             loader.load()
         self.stdout.write(self.style.SUCCESS(loader.summary()))
+
+    def _paper(self, actor):
+        if UpdatePaper.objects.filter(reference=PAPER_REFERENCE).exists():
+            return
+        if not Release.objects.filter(slug="november-2020").exists():
+            return
+        paper = create_opsg_paper(actor=actor)
+        self.stdout.write(f"OPSG paper {paper.reference} created (as of {paper.as_of:%-d %B %Y}).")
 
     # Demo users and glossary: each created only when missing --------------------------------
 
