@@ -304,6 +304,11 @@ def rid_diff(request, release):
     new = Rid.from_json(_version_or_404(release, to_number).content)
     changes = rid_diff_of(old, new)
     if request.GET.get("format") == "pdf":
+        # Rendered on demand (about a second of CPU): for analysts and Panel members only.
+        if not can_read(request.user):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied("The PDF with changes appended is for analysts and the Panel.")
         filename = f"{release.slug}-rid-v{to_number}-changes-since-v{from_number}.pdf"
         return _pdf_response(pdf.render_rid_pdf(new, diff=changes), filename)
     return render(
@@ -315,5 +320,6 @@ def rid_diff(request, release):
             "numbers": numbers,
             "from_number": from_number,
             "to_number": to_number,
+            "can_read_register": can_read(request.user),
         },
     )

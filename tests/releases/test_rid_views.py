@@ -273,11 +273,17 @@ def test_the_comparison_defaults_to_the_latest_version_and_the_one_before(client
     assert response.context["to_number"] == "1.0"
 
 
-def test_the_comparison_can_be_appended_to_the_pdf(client, june):
-    response = client.get(url("rid_diff", june) + "?from=0.1&to=1.0&format=pdf")
+def test_the_comparison_can_be_appended_to_the_pdf(panel_client, june):
+    response = panel_client.get(url("rid_diff", june) + "?from=0.1&to=1.0&format=pdf")
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert b"%PDF-" in response.content and len(response.content) > 10000
+
+
+def test_the_pdf_with_changes_appended_is_not_rendered_for_anonymous_visitors(client, june):
+    path = url("rid_diff", june) + "?from=0.1&to=1.0&format=pdf"
+    assert is_login_redirect(client.get(path))
+    assert "format=pdf" not in client.get(url("rid_diff", june)).content.decode()
 
 
 def test_a_release_with_one_version_says_there_is_nothing_to_compare(client, amber, analyst):
