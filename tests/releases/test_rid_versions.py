@@ -216,3 +216,31 @@ def test_saving_an_issued_version_again_is_refused(analyst, release):
             version.save()
     version.refresh_from_db()
     assert version.changes == "Updated."
+
+
+def test_a_release_with_issued_versions_cannot_be_deleted(analyst, release):
+    from django.db.models import ProtectedError
+
+    issue(analyst, release, "draft", D(2020, 7, 10))
+    with pytest.raises(ProtectedError):
+        release.delete()
+    assert RidVersion.objects.count() == 1
+
+
+def test_issuing_the_same_number_twice_is_impossible_the_next_number_is_taken(analyst, release):
+    first = issue(analyst, release, "issued", D(2020, 7, 10))
+    second = issue(analyst, release, "issued", D(2020, 7, 10))
+    assert (first.number, second.number) == ("1.0", "2.0")
+    with pytest.raises(ValidationError):
+        RidVersion(
+            release=release,
+            major=1,
+            minor=0,
+            kind="issued",
+            date=D(2020, 7, 11),
+            changes="Copy",
+            content={},
+            pdf=b"",
+            pdf_sha256="",
+            issued_by=analyst,
+        ).full_clean()
