@@ -21,6 +21,7 @@ from modifications.models import (
     FormerReference,
     Modification,
 )
+from releases import services
 from releases.models import GlossaryEntry, Release, RidVersion, ScopeItem, UpdatePaper
 
 PAPER_DATE = datetime.date(2020, 5, 26)
@@ -76,14 +77,28 @@ def _counts():
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """Load the demo twice; report the counts after each load. Rolled back afterwards."""
-    with django_db_blocker.unblock():
+    """Load the demo twice; report the counts after each load and the Changes text the RID
+    service drafted (from what happened since the last version) before each version was issued.
+    Rolled back afterwards."""
+    drafted = []
+    issue = services.rid_issue_version
+
+    def issue_and_note_the_draft(**kwargs):
+        drafted.append(
+            services.rid_draft_changes(
+                kwargs["release"], kwargs["kind"], kwargs.get("baseline_scope", "")
+            )
+        )
+        return issue(**kwargs)
+
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(services, "rid_issue_version", issue_and_note_the_draft)
         with transaction.atomic():
             call_command("load_demo", stdout=_Null())
             first = _counts()
             call_command("load_demo", stdout=_Null())
             second = _counts()
-            yield {"first": first, "second": second}
+            yield {"first": first, "second": second, "drafted": drafted}
             transaction.set_rollback(True)
 
 
@@ -170,6 +185,12 @@ def test_june_2021_version_table_is_the_seeds(june):
     assert [(v.number, v.date, v.changes) for v in versions] == SEED_VERSION_TABLE
 
 
+def test_every_june_2021_change_happened_between_the_right_two_versions(demo):
+    """The history is replayed in the right order: before each version, the Changes text the
+    RID service drafts from what happened since the previous one is the seed's, word for word."""
+    assert demo["drafted"] == [changes for _, _, changes in SEED_VERSION_TABLE]
+
+
 def test_june_2021_baselines_record_the_panel_meetings_of_the_timeline(june):
     kinds = {
         v.number: (v.kind, v.baseline_scope, v.panel_meeting_date)
@@ -188,7 +209,7 @@ def test_june_2021_baselines_record_the_panel_meetings_of_the_timeline(june):
         ("0.1", [], ["SECMP0067"]),
         ("1.0", [], ["SECMP0067"]),
         ("1.1", [], ["MP106", "MP116", "MP138", "DP144", "DP145", "MP147"]),
-        ("2.0", [], ["MP106", "MP116", "MP138", "DP144", "DP145", "MP147"]),
+        ("2.0", ["MP106", "MP147"], ["MP116", "MP138", "DP144", "DP145"]),
         ("3.0", ["MP106", "MP147"], ["MP116", "MP138", "MP144", "DP145", "MP146"]),
         ("4.0", ["MP106", "MP146", "MP147"], ["MP116", "MP138", "MP144", "DP145"]),
         ("5.0", ["MP106", "MP146", "MP147"], ["MP138", "MP144", "DP153"]),
