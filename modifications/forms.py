@@ -110,7 +110,7 @@ def _impact_row(impact, footnote):
     )
 
 
-def _register_layout(identity, submit_label):
+def _register_layout(identity, lifecycle, submit_label):
     return Layout(
         Fieldset(
             "Identity",
@@ -124,7 +124,7 @@ def _register_layout(identity, submit_label):
             css_class=SECTION,
         ),
         Fieldset("RID summary", "rid_summary", css_class=SECTION),
-        Fieldset("Lifecycle and path", "path", css_class=SECTION),
+        Fieldset("Lifecycle and path", Div(*lifecycle, css_class="row"), css_class=SECTION),
         Fieldset(
             "DCC System impacts",
             "impacts_dcc_systems",
@@ -162,7 +162,7 @@ def _register_layout(identity, submit_label):
             css_class=SECTION,
         ),
         Fieldset("Links", "web_url", css_class=SECTION),
-        Fieldset("Reason for this change", "reason", css_class=SECTION),
+        Div("reason", css_class=SECTION),
         Submit("submit", submit_label, css_class="btn btn-primary"),
     )
 
@@ -280,13 +280,8 @@ class ModificationCreateForm(_RegisterForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = _register_layout(
-            [
-                Div(
-                    Div("reference", css_class="col-md-4"),
-                    Div("status", css_class="col-md-8"),
-                    css_class="row",
-                )
-            ],
+            [Div(Div("reference", css_class="col-md-6"), css_class="row")],
+            [Div("status", css_class="col-md-6"), Div("path", css_class="col-md-6")],
             "Add to the register",
         )
 
@@ -339,7 +334,9 @@ class ModificationEditForm(_RegisterForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = _register_layout([], "Save changes")
+        self.helper.layout = _register_layout(
+            [], [Div("path", css_class="col-md-6")], "Save changes"
+        )
 
 
 # Decisions -----------------------------------------------------------------------------
