@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "secrelease.roles.roles",
+                "secrelease.context_processors.nav_section",
             ],
         },
     },
