@@ -21,7 +21,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResp
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from secrelease.roles import analyst_required, can_read, is_analyst
 
@@ -93,6 +93,7 @@ def _etag_matches(request, etag):
 
 
 @analyst_required
+@require_safe
 def rid_draft(request, slug):
     """The RID built from the register now. Analysts only: the Panel sees issued versions."""
     release = _release(slug)
@@ -111,6 +112,7 @@ def rid_draft(request, slug):
 
 
 @analyst_required
+@require_safe
 def rid_draft_pdf(request, slug):
     release = _release(slug)
     rid = build_rid(release)
@@ -201,6 +203,7 @@ def _add_errors(form, exc):
 
 
 @versions_reader
+@require_safe
 def rid_version_list(request, release):
     versions = rid_versions(release)
     return render(
@@ -216,6 +219,7 @@ def rid_version_list(request, release):
 
 
 @versions_reader
+@require_safe
 def rid_version(request, release, number):
     """An issued version, from its stored content (never rebuilt from the register)."""
     version = _version_or_404(release, number, with_content=True)
@@ -239,6 +243,7 @@ def rid_version(request, release, number):
 
 
 @versions_reader
+@require_safe
 def rid_version_pdf(request, release, number):
     """The stored PDF bytes, with their SHA-256 as ETag (If-None-Match -> 304)."""
     version = rid_version_get(release, number, with_content=False, with_pdf=False)
@@ -257,6 +262,7 @@ def rid_version_pdf(request, release, number):
 
 
 @versions_reader
+@require_safe
 def rid_version_json(request, release, number):
     version = _version_or_404(release, number, with_content=True)
     data = {
@@ -283,6 +289,7 @@ def rid_version_json(request, release, number):
 
 
 @versions_reader
+@require_safe
 def rid_diff(request, release):
     """?from=3.0&to=8.0: what changed between two issued versions; &format=pdf gives the 'to'
     version's PDF with "Changes since version <from>" appended."""

@@ -79,14 +79,6 @@ def test_each_demo_version_holds_what_the_release_held_then(june):
     assert refs((8, 0)) == {"MP106", "MP144", "MP146", "MP147", "MP153"}
 
 
-# The demo approves MP106 and MP147 between versions 2.0 and 3.0 (dates inferred by the demo
-# data: the seed names no version for those approvals), so the drafted 3.0 text names them too
-# and the analyst edited them out.
-DRAFTED_DIFFERENTLY = {
-    "3.0": "Updated following MP146 being added to the scope and the approval of MP106 and MP147."
-}
-
-
 def test_the_changes_text_drafted_for_each_demo_version_is_the_seeds(june):
     versions = list(june.rid_versions.order_by("major", "minor"))
     for previous, version in zip(versions, versions[1:], strict=False):
@@ -101,7 +93,7 @@ def test_the_changes_text_drafted_for_each_demo_version_is_the_seeds(june):
                 if version.kind == "draft"
                 else f"Updated following {what}."
             )
-        assert drafted == DRAFTED_DIFFERENTLY.get(version.number, version.changes), version.number
+        assert drafted == version.changes, version.number
 
 
 def test_version_8_0_web_page_and_pdf_reproduce_at_least_97_percent_of_the_seed(june, client):

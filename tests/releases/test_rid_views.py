@@ -324,3 +324,8 @@ def test_a_version_page_issues_the_same_number_of_queries_for_5_and_200_modifica
     expected = count_queries(client, url("rid_version", small, "0.1"))
     with django_assert_num_queries(expected):
         client.get(url("rid_version", big, "0.1"))
+
+
+@pytest.mark.parametrize("name,args", ANALYST_PAGES[:2] + VERSION_PAGES)
+def test_the_reading_pages_refuse_posts(analyst_client, june, name, args):
+    assert analyst_client.post(url(name, june, *args)).status_code == 405
