@@ -429,6 +429,10 @@ class GlossaryEntry(models.Model):
         return f"{self.acronym}: {self.full_term}"
 
 
+class ImmutableVersionError(Exception):
+    """Raised when something tries to change or delete an issued RID version."""
+
+
 class RidVersion(models.Model):
     """An issued version of a release's RID: frozen content, PDF bytes and hash.
 
@@ -487,8 +491,19 @@ class RidVersion(models.Model):
     def __str__(self):
         return f"{self.release_id} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        """Insert only: an issued version is never changed (the database refuses it too)."""
+        if not self._state.adding:
+            raise ImmutableVersionError(
+                f"Version {self.number} has been issued and cannot be changed."
+            )
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("releases:rid_version", args=[self.release.slug, self.number])
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError(f"Version {self.number} has been issued and cannot be deleted.")
 
     @property
     def number(self):

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from releases import services
-from releases.models import RidVersion
+from releases.models import ImmutableVersionError, RidVersion
 from releases.rid import Rid
 from tests.factories import make_modification, make_release
 
@@ -208,14 +208,28 @@ def test_the_database_refuses_to_change_or_delete_an_issued_version(analyst, rel
     assert RidVersion.objects.get().changes == "Updated."
 
 
-def test_saving_an_issued_version_again_is_refused(analyst, release):
+def test_the_application_refuses_to_save_an_issued_version_again(analyst, release):
     version = issue(analyst, release, "draft", D(2020, 7, 10))
     version.changes = "Rewritten history"
-    with pytest.raises(DatabaseError):
-        with transaction.atomic():
-            version.save()
+    with pytest.raises(ImmutableVersionError, match="cannot be changed"):
+        version.save()
     version.refresh_from_db()
     assert version.changes == "Updated."
+
+
+def test_the_application_refuses_to_delete_an_issued_version(analyst, release):
+    version = issue(analyst, release, "draft", D(2020, 7, 10))
+    with pytest.raises(ImmutableVersionError, match="cannot be deleted"):
+        version.delete()
+    assert RidVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_a_bulk_update_that_bypasses_the_model_is_refused_by_the_database(analyst, release):
+    issue(analyst, release, "draft", D(2020, 7, 10))
+    with pytest.raises(DatabaseError, match="cannot be changed or deleted"):
+        with transaction.atomic():
+            RidVersion.objects.update(changes="Rewritten history")
+    assert RidVersion.objects.get().changes == "Updated."
 
 
 def test_a_release_with_issued_versions_cannot_be_deleted(analyst, release):
