@@ -490,7 +490,7 @@ def release_part_save(*, actor, release, model, instance=None, reason="", **fiel
             actor=actor,
             subject=release,
             action=f"release.{model._meta.model_name}_{verb}",
-            summary=f"{label.capitalize()} {verb}: {instance}",
+            summary=f"{label[0].upper()}{label[1:]} {verb}: {instance}",
             reason=reason,
             changes=changes,
         )
@@ -506,7 +506,7 @@ def release_part_delete(*, actor, release, instance, reason=""):
     if instance.release_id != release.pk:
         raise ValidationError(f"That {label} belongs to another release.")
     before = _snapshot(instance, tracked)
-    summary = f"{label.capitalize()} deleted: {instance}"
+    summary = f"{label[0].upper()}{label[1:]} deleted: {instance}"
     instance.delete()
     register.event_record(
         actor=actor,
