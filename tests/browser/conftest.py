@@ -2,18 +2,44 @@
 
 Every page visited is checked with axe (WCAG 2.0/2.1/2.2 A and AA) and screenshotted into
 artifacts/screenshots/ so that a person can look at it.
+
+Database: each browser test runs against the live server in a transactional test database that is
+flushed afterwards. The rows the migrations create (the role groups, the SEC document catalogue)
+are put back before each test. (Django's `serialized_rollback` cannot do it here: it keeps its copy
+on the connection object, and under Playwright's sync API the test sees another connection object.)
+The demo data is loaded through `load_demo` once per session (~15 s: it replays the history and
+renders ten RID PDFs), dumped to JSON, and reloaded with `loaddata` (~2 s) for every later test
+that asks for it.
+
+Browser: one Chromium profile per test whose preferences save PDFs instead of opening them in the
+built-in viewer, so that a click on "Download PDF" is a Playwright download, as for a user whose
+browser downloads PDFs.
 """
 
+import json
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
+from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Recreated after each flush by the post_migrate signal, or not wanted (sessions, admin log).
+DUMP_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+NOT_RESTORED = {"contenttypes.ContentType", "auth.Permission", "sessions.Session", "admin.LogEntry"}
+# Words that start the name of a link or button that changes something.
+EDIT_WORDS = re.compile(
+    r"^\s*(Add|Edit|Remove|Move|Delete|Issue|Record|New|Create|Save|Lapse|Change)\b", re.I
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -22,6 +48,32 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def _migration_rows(django_db_setup, django_db_blocker):
+    """The rows in the fresh test database, i.e. those the migrations created, as JSON."""
+    with django_db_blocker.unblock():
+        objects = [
+            obj
+            for model in apps.get_models()
+            if model._meta.label not in NOT_RESTORED
+            for obj in model._default_manager.order_by("pk")
+        ]
+        return serializers.serialize("json", objects, use_natural_foreign_keys=True)
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_restored(transactional_db, _migration_rows):
+    """Each browser test starts with the rows the migrations create (groups, SEC documents),
+    which the flush after an earlier browser test took away."""
+    models = set()
+    for item in serializers.deserialize("json", _migration_rows):
+        item.save()
+        models.add(type(item.object))
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +103,45 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The real demo data, loaded through the services as `make run` does."""
-    call_command("load_demo", verbosity=0)
+def context(browser_type, browser_type_launch_args, browser_context_args, tmp_path):
+    """A fresh Chromium profile per test that downloads PDFs rather than showing them."""
+    profile = tmp_path / "chromium-profile"
+    (profile / "Default").mkdir(parents=True)
+    (profile / "Default" / "Preferences").write_text(
+        json.dumps({"plugins": {"always_open_pdf_externally": True}})
+    )
+    context = browser_type.launch_persistent_context(
+        str(profile), accept_downloads=True, **browser_type_launch_args, **browser_context_args
+    )
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.pages[0] if context.pages else context.new_page()
+
+
+@pytest.fixture(scope="session")
+def _demo_dump(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo") / "demo.json"
+
+
+@pytest.fixture
+def demo(transactional_db, _demo_dump):
+    """The real demo data, loaded through the services as `make run` does (once per session,
+    then reloaded from its JSON dump)."""
+    if _demo_dump.exists():
+        call_command("loaddata", str(_demo_dump), verbosity=0)
+    else:
+        call_command("load_demo", verbosity=0)
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=DUMP_EXCLUDE,
+            output=str(_demo_dump),
+            verbosity=0,
+        )
 
 
 class Visitor:
@@ -62,10 +150,17 @@ class Visitor:
     def __init__(self, page, live_server, name):
         self.page = page
         self.base = live_server.url
-        self.name = name
+        self.name = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
         self.axe = Axe()
         self.shots = 0
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for old in SCREENSHOTS.glob(f"{self.name}-*.png"):
+            old.unlink()
+
+    @property
+    def path(self):
+        """The current page's path and query, without the live server's address."""
+        return self.page.url.replace(self.base, "")
 
     def login(self, username, password="demo"):
         self.page.goto(self.base + "/login/")
@@ -74,15 +169,42 @@ class Visitor:
         self.page.get_by_role("button", name="Log in").click()
         self.page.wait_for_load_state()
 
-    def goto(self, path):
+    def logout(self):
+        self.page.get_by_role("button", name="Log out").click()
+        self.page.wait_for_load_state()
+
+    def goto(self, path, label=None):
         self.page.goto(self.base + path)
         self.page.wait_for_load_state()
-        return self.check()
+        return self.check(label)
+
+    def click(self, locator, label=None):
+        """Click a link or button that loads a page, then check the new page."""
+        locator.click()
+        self.page.wait_for_load_state()
+        return self.check(label)
+
+    def follow(self, name, label=None, exact=False, within="main"):
+        """Click the link with this accessible name (in the main content by default)."""
+        link = self.page.locator(within).get_by_role("link", name=name, exact=exact).first
+        return self.click(link, label)
+
+    def press(self, name, label=None, exact=False):
+        """Press the button with this accessible name in the main content."""
+        button = self.page.locator("main").get_by_role("button", name=name, exact=exact)
+        return self.click(button, label)
+
+    def download(self, locator):
+        """Click a link that downloads a file; return its suggested name and bytes."""
+        with self.page.expect_download() as info:
+            locator.click()
+        download = info.value
+        return download.suggested_filename, Path(download.path()).read_bytes()
 
     def check(self, label=None):
         """Run axe on the current page (zero violations) and save a full-page screenshot."""
         self.shots += 1
-        slug = label or self.page.url.replace(self.base, "").strip("/").replace("/", "_") or "home"
+        slug = label or re.sub(r"[^A-Za-z0-9.]+", "_", self.path).strip("_") or "home"
         self.page.screenshot(
             path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug[:60]}.png"), full_page=True
         )
@@ -91,7 +213,25 @@ class Visitor:
         assert not violations, f"axe on {self.page.url}:\n" + results.generate_report()
         return self.page
 
+    def edit_controls(self):
+        """Names of the links and buttons in the main content that would change something."""
+        names = self.page.locator("main").get_by_role("link").all_inner_texts()
+        names += self.page.locator("main").get_by_role("button").all_inner_texts()
+        forms = self.page.locator("main form[method=post], main form[method=POST]").count()
+        return [n.strip() for n in names if EDIT_WORDS.match(n)] + ["<post form>"] * forms
+
 
 @pytest.fixture
 def visitor(page, live_server, request):
     return Visitor(page, live_server, request.node.name)
+
+
+def pdfinfo(data, tmp_path):
+    """`pdfinfo` of PDF bytes as a dict (Title, Pages, Tagged...)."""
+    path = tmp_path / "file.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return dict(
+        (key.strip(), value.strip())
+        for key, _, value in (line.partition(":") for line in out.stdout.splitlines())
+    )
