@@ -449,6 +449,17 @@ def test_later_real_decisions_do_not_change_what_was_true_on_the_papers_date(dem
     assert _status_on("MP102A", PAPER_DATE) == "report_phase"
 
 
+def test_november_2020_baselines_are_the_releases_own_dates_before_the_paper(demo, db):
+    release = Release.objects.get(slug="november-2020")
+    assert release.system_baseline_date == datetime.date(2019, 11, 15)
+    assert release.full_baseline_date == datetime.date(2020, 5, 15)
+    assert release.full_baseline_date < PAPER_DATE
+    kinds = dict(release.timeline.values_list("kind", "date"))
+    assert kinds["system_baseline"] == release.system_baseline_date
+    assert kinds["full_baseline"] == release.full_baseline_date
+    assert not Event.objects.filter(action="release.updated").exists()
+
+
 def test_november_2020_change_requests_alongside_are_the_six_of_the_paper(demo, db):
     release = Release.objects.get(slug="november-2020")
     rows = sorted(release.change_requests.values_list("reference", "title", "category"))
