@@ -8,7 +8,7 @@ ValidationError the service raises back onto the form with `apply_service_errors
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import lifecycle
@@ -31,18 +31,6 @@ from .selectors import RegisterFilters, release_choices
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON_HELP = "Recorded in the activity trail with your change, e.g. 'Dates from the Panel paper'."
-
-
-def apply_service_errors(form, error):
-    """Put a service's ValidationError next to the matching field (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            target = field if field in form.fields else None
-            for message in messages:
-                form.add_error(target if field != NON_FIELD_ERRORS else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class SECDocumentChoiceField(forms.ModelMultipleChoiceField):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, is_analyst, reader_required
 
 from . import lifecycle, selectors, services
@@ -21,7 +22,6 @@ from .forms import (
     ModificationCreateForm,
     ModificationEditForm,
     RegisterFilterForm,
-    apply_service_errors,
 )
 from .models import PARTICIPANT_COLUMNS, ChangeRequest, DecisionKind, Modification
 

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from modifications import lifecycle, selectors
-from modifications.forms import DecisionRecordForm, apply_service_errors
+from modifications.forms import DecisionRecordForm
 from modifications.models import Status
+from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required
 
 from . import services

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, reader_required
 
 from . import asof, calendar, paper_forms, policy, services
@@ -22,14 +23,6 @@ from .paper import build_paper, paper_queryset, spec_from_paper
 
 def _long(date):
     return f"{date.day} {date:%B %Y}"
-
-
-def _apply_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # Dashboard -------------------------------------------------------------------------------------
@@ -207,7 +200,7 @@ def paper_create(request):
                 **fields,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -244,7 +237,7 @@ def paper_edit(request, pk):
                 **fields,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"Paper {fields['reference']} saved.")
             return redirect("releases:paper_detail", pk=paper.pk)

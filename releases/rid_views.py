@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, is_analyst
 
 from . import pdf, services
@@ -148,7 +149,7 @@ def rid_issue(request, slug):
                     panel_meeting_date=data["panel_meeting_date"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -187,16 +188,6 @@ def rid_issue(request, slug):
             "latest": (rid_versions(release) or [None])[-1],
         },
     )
-
-
-def _add_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # -- issued versions (Panel, analysts, public for White) ----------------------------------------

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from modifications.models import ChangeRequest, Event
+from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 
 from . import forms, impacts, policy, selectors, services
@@ -31,15 +32,6 @@ from .models import (
 )
 
 ACTIVITY_PAGE_SIZE = 50
-
-
-def _apply_errors(form, exc):
-    """Show a service's ValidationError on the form: next to the field it names, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _release(slug):
@@ -100,7 +92,7 @@ def release_create(request):
             try:
                 release = services.release_create(actor=request.user, reason=reason, **data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{release.name} created.")
                 return redirect(release)
@@ -196,7 +188,7 @@ def release_edit(request, slug):
                     actor=request.user, release=release, **form.service_kwargs()
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{release.name} saved.")
                 return redirect(release)
@@ -296,7 +288,7 @@ def scope_add(request, slug):
                     **data,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 _scope_added_message(request, item)
                 return redirect(release.get_absolute_url() + "#scope")
@@ -359,7 +351,7 @@ def scope_item_edit(request, slug, pk):
                     actor=request.user, item=item, reason=form.cleaned_data["reason"], **data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{item.modification.reference} scope details saved.")
                 return redirect(release.get_absolute_url() + "#scope")
@@ -392,7 +384,7 @@ def scope_remove(request, slug, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{item.modification.reference} removed from the scope.")
                 return redirect(release.get_absolute_url() + "#scope")
@@ -430,7 +422,7 @@ def scope_move(request, slug, pk):
                     fell_out=form.cleaned_data["fell_out"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 text = f"{item.modification.reference} moved to {to_release.name}."
                 if new.added_after_deadline:
@@ -473,7 +465,7 @@ def release_change_request_add(request, slug):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request, f"{change_request.reference} to be implemented alongside the release."
@@ -581,7 +573,7 @@ def _part_form_page(request, release, spec, instance):
                     **form.service_fields(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 verb = "added" if creating else "saved"
                 messages.success(request, f"{spec.label.capitalize()} {verb}.")
@@ -644,7 +636,7 @@ def part_delete(request, slug, part, pk):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, f"{spec.label.capitalize()} deleted.")
                 return redirect(release.get_absolute_url() + f"#{spec.anchor}")
@@ -684,7 +676,7 @@ def _glossary_form_page(request, entry):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(
                     request,
