@@ -57,7 +57,10 @@ test: system-deps venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Figures need the demo data: load it (idempotent) into the configured database first.
 bench: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
 	$(PY) manage.py bench
 
 lint: venv
