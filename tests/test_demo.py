@@ -1,6 +1,7 @@
 """The demo data (manage.py load_demo): the real releases of the two seeds, loaded through the
-services, with the real June 2021 history replayed so that every RID version holds what the release
-held on its date.
+services, with the real history replayed so that every June 2021 RID version holds what the release
+held on its date, the OPSG paper of 26 May 2020 is unchanged, and both releases reach go-live with
+their final scope implemented.
 
 The demo is loaded once for this module, inside a transaction that is rolled back at the end (issued
 RID versions cannot be deleted, by design), and each test runs in a savepoint within it.
@@ -13,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from fixtures import demo as demo_data
 from modifications import lifecycle
 from modifications.models import (
     ChangeRequest,
@@ -23,8 +25,34 @@ from modifications.models import (
 )
 from releases import services
 from releases.models import GlossaryEntry, Release, RidVersion, ScopeItem, UpdatePaper
+from releases.paper import build_paper, paper_queryset, spec_from_paper
+from releases.policy_views import dashboard_data
 
 PAPER_DATE = datetime.date(2020, 5, 26)
+NOVEMBER_2020_GO_LIVE = datetime.date(2020, 11, 29)
+JUNE_2021_GO_LIVE = datetime.date(2021, 6, 24)
+
+# domain.md section 8: the final scope of the November 2020 SEC Release, all implemented.
+NOVEMBER_2020_FINAL_SCOPE = [
+    "SECMP0062",
+    "MP080",
+    "MP081",
+    "MP093",
+    "MP098",
+    "MP101",
+    "MP102A",
+    "MP103",
+    "MP110",
+    "MP112",
+    "MP115",
+    "MP118",
+    "MP120",
+    "MP124",
+    "MP127",
+    "MP131",
+    "MP133",
+    "MP142",
+]
 
 # Appendix 1 of the June 2021 RID v8.0 (seed 003), verbatim.
 SEED_VERSION_TABLE = [
@@ -139,8 +167,14 @@ def _scope_on(release, date):
     return sorted(result)
 
 
+def _modification(reference):
+    """The modification by its reference now or a former one (DP124 is MP124 since 19 Jun 2020)."""
+    found = Modification.objects.filter(reference=reference).first()
+    return found or Modification.objects.get(former_references__reference=reference)
+
+
 def _status_on(reference, date):
-    modification = Modification.objects.get(reference=reference)
+    modification = _modification(reference)
     decisions = list(modification.decisions.order_by("date", "id"))
     return lifecycle.status_on(decisions, date, modification.status)
 
@@ -343,12 +377,14 @@ def test_draft_proposals_keep_their_number_when_converted(demo, db):
     assert former == {
         "DP106": "MP106",
         "DP118": "MP118",
+        "DP124": "MP124",
+        "DP127": "MP127",
         "DP144": "MP144",
         "DP153": "MP153",
     }
     mp153 = Modification.objects.get(reference="MP153")
     assert mp153.path == "fast_track"
-    assert mp153.decisions.get().kind == "fast_track"
+    assert list(mp153.decisions.values_list("kind", flat=True)) == ["fast_track", "implement"]
 
 
 # November 2020 as the OPSG paper of 26 May 2020 describes it -----------------------------------
@@ -419,6 +455,7 @@ def test_november_2020_status_on_the_papers_date(demo, db, reference, status):
 
 def test_november_2020_dates_the_papers_sentences_need(demo, db):
     mods = {m.reference: m for m in Modification.objects.all()}
+    mods |= {f.reference: f.modification for f in FormerReference.objects.all()}
     assert mods["MP080"].change_board_date == datetime.date(2020, 5, 27)
     assert mods["MP115"].change_board_date == datetime.date(2020, 5, 27)
     for ref in ["MP098", "MP101", "MP110"]:
@@ -443,14 +480,42 @@ def test_later_real_decisions_do_not_change_what_was_true_on_the_papers_date(dem
     item = ScopeItem.objects.get(modification=mp084, release__slug="november-2020")
     assert (item.state, item.removed_on) == ("removed", datetime.date(2020, 5, 27))
     mp102a = Modification.objects.get(reference="MP102A")
-    assert mp102a.status == "approved"
-    assert mp102a.decisions.last().date == datetime.date(2020, 9, 23)
+    assert mp102a.status == "implemented"
+    assert list(mp102a.decisions.values_list("kind", "date")) == [
+        ("report_approved", datetime.date(2020, 6, 19)),
+        ("cb_approve", datetime.date(2020, 9, 23)),
+        ("implement", NOVEMBER_2020_GO_LIVE),
+    ]
     assert _status_on("MP084", PAPER_DATE) == "with_authority"
     assert _status_on("MP102A", PAPER_DATE) == "report_phase"
+    assert _status_on("MP102A", datetime.date(2020, 9, 22)) == "change_board"
+    assert _status_on("MP102A", datetime.date(2020, 9, 23)) == "approved"
+
+
+def test_the_demo_paper_of_26_may_2020_still_shows_the_papers_scope_and_statuses(demo, db):
+    """Everything recorded after the paper (approvals, late additions, go-live) is dated after
+    26 May 2020, so the paper as of that date is the seed's."""
+    stored = paper_queryset().get(reference="OPSG_33_0206_15")
+    paper = build_paper(spec_from_paper(stored))
+    rows = {row.reference: row.status for row in paper.sections[0].scope_rows}
+    assert sorted(rows) == sorted(ref for ref, _ in _scope_on(_november_2020(), PAPER_DATE))
+    assert {"DP124", "DP127"} <= set(rows) and not {"MP131", "MP133", "MP142"} & set(rows)
+    assert rows["MP080"] == (
+        "The Change Board vote will be held on 27 May 2020 under Self-Governance."
+    )
+    assert rows["MP098"] == (
+        "The Change Board vote will be held on 24 June 2020 under Self-Governance."
+    )
+    assert rows["MP081"] == "Approved for inclusion."
+    assert paper.sections[0].baselined
+
+
+def _november_2020():
+    return Release.objects.get(slug="november-2020")
 
 
 def test_november_2020_baselines_are_the_releases_own_dates_before_the_paper(demo, db):
-    release = Release.objects.get(slug="november-2020")
+    release = _november_2020()
     assert release.system_baseline_date == datetime.date(2019, 11, 15)
     assert release.full_baseline_date == datetime.date(2020, 5, 15)
     assert release.full_baseline_date < PAPER_DATE
@@ -458,6 +523,140 @@ def test_november_2020_baselines_are_the_releases_own_dates_before_the_paper(dem
     assert kinds["system_baseline"] == release.system_baseline_date
     assert kinds["full_baseline"] == release.full_baseline_date
     assert not Event.objects.filter(action="release.updated").exists()
+
+
+def test_november_2020_final_scope_is_the_eighteen_implemented_on_go_live(demo, db):
+    in_scope = {
+        item.modification.reference: item
+        for item in ScopeItem.objects.filter(
+            release__slug="november-2020", state="in_scope"
+        ).select_related("modification")
+    }
+    assert sorted(in_scope) == sorted([*NOVEMBER_2020_FINAL_SCOPE, "MP088"])
+    assert in_scope["SECMP0062"].part_label == "part 2"
+    for reference in NOVEMBER_2020_FINAL_SCOPE:
+        modification = in_scope[reference].modification
+        assert modification.status == "implemented", reference
+        last = modification.decisions.order_by("date", "id").last()
+        assert (last.kind, last.date) == ("implement", NOVEMBER_2020_GO_LIVE), reference
+        assert _status_on(reference, NOVEMBER_2020_GO_LIVE - datetime.timedelta(days=1)) == (
+            "approved"
+        ), reference
+
+
+def test_mp088_is_left_with_the_authority_past_its_cut_off_and_mp084_left_the_scope(demo, db):
+    mp088 = Modification.objects.get(reference="MP088")
+    assert mp088.status == "with_authority"
+    item = ScopeItem.objects.get(modification=mp088, release__slug="november-2020")
+    assert (item.state, item.cut_off_date) == ("in_scope", datetime.date(2020, 10, 22))
+    mp084 = ScopeItem.objects.get(modification__reference="MP084", release__slug="november-2020")
+    assert (mp084.state, mp084.removed_on) == ("removed", datetime.date(2020, 5, 27))
+
+
+@pytest.mark.parametrize(
+    "reference, approved_on",
+    [
+        ("MP080", datetime.date(2020, 5, 27)),
+        ("MP115", datetime.date(2020, 5, 27)),
+        ("MP098", datetime.date(2020, 6, 24)),
+        ("MP101", datetime.date(2020, 6, 24)),
+        ("MP110", datetime.date(2020, 6, 24)),
+        ("MP103", datetime.date(2020, 7, 22)),
+        ("MP118", datetime.date(2020, 7, 22)),
+        ("MP124", datetime.date(2020, 7, 22)),
+        ("MP127", datetime.date(2020, 7, 22)),
+        ("MP131", datetime.date(2020, 8, 26)),
+        ("MP133", datetime.date(2020, 8, 26)),
+        ("MP102A", datetime.date(2020, 9, 23)),
+        ("MP142", datetime.date(2020, 10, 14)),
+    ],
+)
+def test_november_2020_approvals_after_the_paper_fall_on_change_board_wednesdays(
+    demo, db, reference, approved_on
+):
+    approval = Decision.objects.get(modification__reference=reference, kind="cb_approve")
+    assert approval.date == approved_on
+    assert approval.date > PAPER_DATE and approval.date.weekday() == 2
+
+
+def test_draft_proposals_124_and_127_went_directly_to_the_report_phase_on_19_june_2020(demo, db):
+    for number in ["124", "127"]:
+        modification = Modification.objects.get(reference=f"MP{number}")
+        kinds = list(modification.decisions.values_list("kind", "date", "reference_before"))
+        assert kinds == [
+            ("direct_to_report", datetime.date(2020, 6, 19), f"DP{number}"),
+            ("report_approved", datetime.date(2020, 6, 19), f"MP{number}"),
+            ("cb_approve", datetime.date(2020, 7, 22), f"MP{number}"),
+            ("implement", NOVEMBER_2020_GO_LIVE, f"MP{number}"),
+        ]
+
+
+def test_modifications_added_after_the_paper_are_exceptions_with_no_invented_title(demo, db):
+    items = {
+        item.modification.reference: item
+        for item in ScopeItem.objects.filter(
+            release__slug="november-2020", added_on__gt=PAPER_DATE
+        ).select_related("modification")
+    }
+    assert {ref: item.added_on for ref, item in items.items()} == {
+        "MP131": datetime.date(2020, 7, 17),
+        "MP133": datetime.date(2020, 7, 17),
+        "MP142": datetime.date(2020, 9, 18),
+    }
+    for item in items.values():
+        assert item.added_after_deadline and item.exception_reason
+        assert item.modification.title == demo_data.NOT_IN_SOURCES
+
+
+def test_june_2021_modifications_are_implemented_on_go_live_after_version_8_0(june):
+    version_8 = _version(june, "8.0")
+    assert version_8.date < JUNE_2021_GO_LIVE
+    in_scope = ScopeItem.objects.filter(release=june, state="in_scope")
+    assert sorted(in_scope.values_list("modification__reference", flat=True)) == [
+        "MP106",
+        "MP144",
+        "MP146",
+        "MP147",
+        "MP153",
+    ]
+    for item in in_scope.select_related("modification"):
+        assert item.modification.status == "implemented"
+        last = item.modification.decisions.order_by("date", "id").last()
+        assert (last.kind, last.date) == ("implement", JUNE_2021_GO_LIVE)
+    assert _refs(version_8.content["approved"]) == [
+        "MP106",
+        "MP144",
+        "MP146",
+        "MP147",
+        "MP153",
+    ]
+
+
+def test_every_demo_decision_follows_the_lifecycle_in_date_order(demo, db):
+    for modification in Modification.objects.prefetch_related("decisions"):
+        decisions = sorted(modification.decisions.all(), key=lambda d: (d.date, d.id))
+        for before, after in zip(decisions, decisions[1:], strict=False):
+            assert before.date <= after.date, modification.reference
+            assert after.from_status == before.to_status, modification.reference
+        if decisions:
+            assert decisions[-1].to_status == modification.status, modification.reference
+        for decision in decisions:
+            transition = lifecycle.TRANSITIONS[decision.kind]
+            assert decision.from_status in transition.from_statuses, modification.reference
+            assert decision.to_status == transition.to_status, modification.reference
+
+
+def test_the_dashboard_after_the_demo_releases_shows_nothing_overdue(demo, db):
+    """The demo no longer stops in mid-2020: once the last demo release has gone live nothing
+    is overdue. MP088 stays with the Authority for the user to lapse (as of a date before
+    go-live, when the policy check offers it)."""
+    after = max(spec["go_live_date"] for spec in demo_data.RELEASES) + datetime.timedelta(days=1)
+    data = dashboard_data(after)
+    assert data["overdue"] == [] and data["votes"] == []
+    assert [row["modification"].reference for row in data["authority"]] == ["MP088"]
+    before_go_live = dashboard_data(datetime.date(2020, 11, 1))
+    lapse = [f for f in before_go_live["overdue"] if f.action == "lapse"]
+    assert [(f.rule, f.reference) for f in lapse] == [("R7", "MP088")]
 
 
 def test_november_2020_change_requests_alongside_are_the_six_of_the_paper(demo, db):
