@@ -8,6 +8,7 @@ RID versions cannot be deleted, by design), and each test runs in a savepoint wi
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -186,6 +187,22 @@ def test_loading_the_demo_twice_changes_nothing_and_records_no_new_event(demo, d
     assert demo["first"]["events"] > 100
     assert demo["first"]["rid_versions"] == 10
     assert demo["second"] == demo["first"]
+
+
+def test_loading_again_says_there_is_nothing_to_do(demo, db):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Demo history already loaded: nothing to do." in out.getvalue()
+    assert "older load_demo" not in out.getvalue()
+
+
+def test_loading_over_an_older_demo_that_stopped_before_the_go_lives_says_so(demo, db):
+    Decision.objects.filter(kind="implement", date=JUNE_2021_GO_LIVE).delete()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "loaded by an older load_demo that stopped before the November 2020 go-live" in (
+        out.getvalue()
+    )
 
 
 def test_the_demo_includes_the_opsg_paper_of_26_may_2020(demo, db):

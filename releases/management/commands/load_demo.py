@@ -1,10 +1,11 @@
 """manage.py load_demo: load the real demo data (fixtures/demo.py) through the services.
 
 The November 2020, June 2021, November 2021 and February 2022 SEC Releases, the register of
-modifications and DCC Change Requests, and the real June 2021 history replayed in date order with
-its effective dates: scope changes, decisions and the RID versions 0.1 to 8.0 issued as the seed's
-Appendix 1 lists them. Every change goes through the same services an analyst uses, as the demo
-analyst, so the activity trail and the frozen RID versions are real history.
+modifications and DCC Change Requests, and the real history replayed in date order with its
+effective dates: scope changes and decisions up to the November 2020 go-live (all its final scope
+implemented on 29 Nov 2020), the June 2021 RID versions 0.1 to 8.0 issued as the seed's Appendix 1
+lists them, and the June 2021 go-live. Every change goes through the same services an analyst
+uses, as the demo analyst, so the activity trail and the frozen RID versions are real history.
 
 Then the demo OPSG paper of 26 May 2020 (fixtures/opsg_paper.py), generated from that history.
 
@@ -22,7 +23,7 @@ from fixtures import demo
 from fixtures.opsg_paper import REFERENCE as PAPER_REFERENCE
 from fixtures.opsg_paper import create_opsg_paper
 from modifications import services as register
-from modifications.models import Modification, SECDocument
+from modifications.models import Decision, DecisionKind, Modification, SECDocument
 from releases import services
 from releases.models import (
     AcceptanceCriterion,
@@ -50,10 +51,18 @@ MARKER_RELEASE = "june-2021"
 MARKER_VERSION = (8, 0)
 
 
+def _has_the_go_lives():
+    """Whether the loaded demo reaches the June 2021 go-live (an older demo stopped at RID
+    v8.0, with the November 2020 scope still pending)."""
+    go_live = next(r["go_live_date"] for r in demo.RELEASES if r["slug"] == MARKER_RELEASE)
+    return Decision.objects.filter(kind=DecisionKind.IMPLEMENT, date=go_live).exists()
+
+
 class Command(BaseCommand):
     help = (
-        "Load the real demo data (November 2020, June 2021 and 2021 releases, the June 2021 RID "
-        "history) through the services. Running it again changes nothing."
+        "Load the real demo data (November 2020, June 2021 and later releases, their history to "
+        "go-live and the June 2021 RID versions) through the services. Running it again changes "
+        "nothing."
     )
 
     def handle(self, *args, **options):
@@ -68,6 +77,14 @@ class Command(BaseCommand):
             major, minor = MARKER_VERSION
             if marker.rid_versions.filter(major=major, minor=minor).exists():
                 self.stdout.write("Demo history already loaded: nothing to do.")
+                if not _has_the_go_lives():
+                    self.stdout.write(
+                        self.style.WARNING(
+                            "This demo was loaded by an older load_demo that stopped before the "
+                            "November 2020 go-live. Load it into an empty database to get the "
+                            "history up to the June 2021 go-live."
+                        )
+                    )
             else:
                 self.stdout.write(
                     self.style.WARNING(
