@@ -99,7 +99,12 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 900},
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+    }
 
 
 @pytest.fixture
@@ -188,6 +193,14 @@ class Visitor:
         """Click the link with this accessible name (in the main content by default)."""
         link = self.page.locator(within).get_by_role("link", name=name, exact=exact).first
         return self.click(link, label)
+
+    def menu(self, name, label=None):
+        """Follow a link of the main navigation, opening it first on a narrow screen."""
+        toggler = self.page.get_by_role("button", name="Show navigation")
+        if toggler.is_visible():
+            toggler.click()
+            self.page.locator("#nav-main.show").wait_for()
+        return self.follow(name, label, exact=True, within="header")
 
     def press(self, name, label=None, exact=False):
         """Press the button with this accessible name in the main content."""

@@ -56,7 +56,7 @@ def test_analyst_opens_every_kind_of_page_and_form(visitor, demo):
 
     visitor.follow("Activity", "june-2021-activity", exact=True)
     back(visitor)
-    visitor.follow("Release Implementation Document", "rid-draft")
+    visitor.follow("RID (current draft)", "rid-draft")
     visitor.follow("Issue a version", "rid-issue")
     visitor.follow("Cancel", "rid-versions", exact=True)
     visitor.follow("Version 1.0", "rid-1.0", exact=True)
@@ -158,3 +158,33 @@ def test_panel_member_reads_every_kind_of_page_without_edit_controls(visitor, de
     ]:
         response = page.goto(visitor.base + path)
         assert response.status == 403, path
+
+
+def test_panel_member_reads_the_pages_on_a_small_phone(visitor, demo):
+    """320 CSS pixels wide (WCAG reflow): wide tables scroll inside a region that the keyboard
+    can reach, and the menu opens from its button."""
+    page = visitor.page
+    page.set_viewport_size({"width": 320, "height": 800})
+    visitor.login("panel")
+    visitor.check("phone-dashboard")
+    visitor.menu("Releases", "phone-release-list")
+    for name in ["June 2021 SEC Release", "November 2020 SEC Release"]:
+        visitor.follow(name, "phone-" + name[:-12].lower().replace(" ", "-"), exact=True)
+        back(visitor)
+    visitor.follow("June 2021 SEC Release", "phone-june-2021-again", exact=True)
+    visitor.follow("Activity", "phone-june-2021-activity", exact=True)
+    back(visitor)
+    visitor.follow("RID versions", "phone-rid-versions")
+    visitor.follow("Version 8.0", "phone-rid-8.0", exact=True)
+    visitor.follow("Compare with version 7.0", "phone-rid-diff-7.0-8.0")
+    visitor.menu("Modifications", "phone-register")
+    page.get_by_label("Search", exact=True).fill("MP146")
+    visitor.press("Apply filters", "phone-register-mp146")
+    visitor.follow("MP146", "phone-mp146", exact=True)
+    visitor.follow("All activity on MP146", "phone-mp146-activity")
+    visitor.menu("Change Requests", "phone-change-requests")
+    visitor.follow("CR1145", "phone-cr1145")
+    visitor.menu("Glossary", "phone-glossary")
+    visitor.menu("OPSG papers", "phone-papers")
+    visitor.follow("OPSG_33_0206_15", "phone-paper", exact=True)
+    visitor.menu("Dashboard", "phone-dashboard-again")

@@ -23,7 +23,7 @@ def test_analyst_issues_a_rid_version_and_a_panel_member_reads_compares_and_down
     visitor.press("Remove from scope", "analyst-mp147-removed")
     assert page.get_by_text("MP147 removed from the scope.").is_visible()
 
-    visitor.follow("Release Implementation Document", "analyst-rid-draft")
+    visitor.follow("RID (current draft)", "analyst-rid-draft")
     assert page.get_by_text("Live draft.").is_visible()
     visitor.follow("Issue a version", "analyst-rid-issue")
     changes = page.get_by_label("Changes (the document history entry)")
@@ -44,6 +44,7 @@ def test_analyst_issues_a_rid_version_and_a_panel_member_reads_compares_and_down
     assert not visitor.edit_controls()
     visitor.follow("June 2021 SEC Release", "panel-june-2021", exact=True)
     assert not visitor.edit_controls(), "the Panel member sees no edit controls"
+    assert main.locator('a[href="/releases/june-2021/rid/"]').count() == 0, "no live draft link"
     assert "MP147" in main.locator("#scope").inner_text()
 
     visitor.follow("RID versions", "panel-rid-versions")
