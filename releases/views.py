@@ -583,7 +583,8 @@ def _part_form_page(request, release, spec, instance):
             instance=instance, initial=_next_position(release, spec.model) if creating else None
         )
     if creating:
-        heading = f"Add a {spec.label}"
+        article = "an" if spec.label[0] in "aeiou" else "a"
+        heading = f"Add {article} {spec.label}"
     elif spec.model is PartyImpact:
         heading = f"Edit the impacts on {instance.get_participant_display()}"
     else:
