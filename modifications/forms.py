@@ -11,6 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from secrelease.forms import date_widget
+from secrelease.text import quoted_label
+
 from . import lifecycle
 from .models import (
     ChangeRequest,
@@ -29,7 +32,6 @@ from .references import (
 )
 from .selectors import RegisterFilters, release_choices
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON_HELP = "Recorded in the activity trail with your change, e.g. 'Dates from the Panel paper'."
 
 
@@ -47,7 +49,7 @@ class SECDocumentChoiceField(forms.ModelMultipleChoiceField):
         groups = {}
         for document in self.queryset:
             groups.setdefault(plural[document.kind], []).append(
-                (document.pk, f"{document.code} \u2018{document.title}\u2019")
+                (document.pk, quoted_label(document.code, document.title))
             )
         return list(groups.items())
 
@@ -181,11 +183,11 @@ class _RegisterForm(forms.ModelForm):
             "duis_footnote": forms.Textarea(attrs={"rows": 2}),
             "gbcs_footnote": forms.Textarea(attrs={"rows": 2}),
             "ch_firmware_footnote": forms.Textarea(attrs={"rows": 2}),
-            "date_raised": DATE_WIDGET,
-            "panel_date": DATE_WIDGET,
-            "change_board_date": DATE_WIDGET,
-            "authority_decision_date": DATE_WIDGET,
-            "cut_off_date": DATE_WIDGET,
+            "date_raised": date_widget(),
+            "panel_date": date_widget(),
+            "change_board_date": date_widget(),
+            "authority_decision_date": date_widget(),
+            "cut_off_date": date_widget(),
         }
         labels = {
             "impacts_dcc_systems": "Impacts DCC Systems",
@@ -345,7 +347,7 @@ class DecisionRecordForm(forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["kind", "date", "notes"]
-        widgets = {"date": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"date": date_widget(), "notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"date": "Date of the decision", "notes": "Notes"}
         help_texts = {
             "notes": "e.g. the meeting, the vote or the decision letter. Recorded as the reason.",

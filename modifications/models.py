@@ -9,18 +9,23 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from secrelease.text import quoted_label
+
 from .references import CHANGE_REQUEST_REFERENCE_REGEX, MODIFICATION_REFERENCE_REGEX
+
+
+class SECDocumentKind(models.TextChoices):
+    """Which part of the SEC a document is."""
+
+    SECTION = "section", "Section"
+    SCHEDULE = "schedule", "Schedule"
+    APPENDIX = "appendix", "Appendix"
 
 
 class SECDocument(models.Model):
     """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6)."""
 
-    class Kind(models.TextChoices):
-        SECTION = "section", "Section"
-        SCHEDULE = "schedule", "Schedule"
-        APPENDIX = "appendix", "Appendix"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=SECDocumentKind.choices)
     code = models.CharField(max_length=3, help_text="Letter(s) or number, e.g. H, 8, AD.")
     title = models.CharField(max_length=200)
     position = models.PositiveIntegerField(
@@ -32,13 +37,13 @@ class SECDocument(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "code"], name="secdocument_unique_kind_code"),
             models.CheckConstraint(
-                condition=Q(kind__in=["section", "schedule", "appendix"]),
+                condition=Q(kind__in=SECDocumentKind.values),
                 name="secdocument_kind_valid",
             ),
         ]
 
     def __str__(self):
-        return f"{self.label} '{self.title}'"
+        return quoted_label(self.label, self.title)
 
     @property
     def label(self):
@@ -183,7 +188,7 @@ class Modification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} \u2018{self.title}\u2019"
+        return quoted_label(self.reference, self.title)
 
     def get_absolute_url(self):
         return reverse("modifications:modification_detail", args=[self.reference])
@@ -336,7 +341,7 @@ class ChangeRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} \u2018{self.title}\u2019"
+        return quoted_label(self.reference, self.title)
 
     def get_absolute_url(self):
         return reverse("modifications:change_request_detail", args=[self.pk])

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from .models import (
-    PARTICIPANT_COLUMNS,
     ChangeRequest,
     Decision,
     Event,
@@ -138,15 +137,6 @@ def modification_events(modification):
     return Event.objects.for_modification(modification).select_related("actor")
 
 
-def sec_documents_by_kind():
-    """[(kind label, [SECDocument, ...]), ...]: Sections, then Schedules, then Appendices."""
-    groups = {}
-    for document in SECDocument.objects.order_by("position"):
-        groups.setdefault(document.get_kind_display(), []).append(document)
-    order = [label for _value, label in SECDocument.Kind.choices]
-    return [(label, groups[label]) for label in order if label in groups]
-
-
 def change_requests():
     return ChangeRequest.objects.prefetch_related("releases").order_by("reference", "id")
 
@@ -161,7 +151,3 @@ def change_request_for_page(pk):
 # Labels for showing and exporting -------------------------------------------------------
 
 IMPACT_LABELS = dict(ImpactValue.choices)
-
-
-def participant_labels(modification):
-    return [label for field, label in PARTICIPANT_COLUMNS if getattr(modification, field)]

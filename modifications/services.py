@@ -1,10 +1,14 @@
 """Every change to the register goes through these functions. Each one validates, writes, and
 records an Event (who, when, what, why) in the same transaction."""
 
+from decimal import Decimal
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from secrelease.text import long_date, quoted_label
 
 from . import lifecycle
 from .models import ChangeRequest, Decision, Event, FormerReference, Modification
@@ -45,6 +49,8 @@ def event_record(
 def _jsonable(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     if hasattr(value, "all"):  # a related manager
         return sorted(str(v) for v in value.all())
     if isinstance(value, (list, tuple, set)):
@@ -54,12 +60,89 @@ def _jsonable(value):
     return str(value)
 
 
-def _diff(before, after):
-    return {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
-
-
-def _snapshot(instance, fields):
+def field_values(instance, fields):
+    """{field name: JSON-able value} of a model instance (dates as ISO strings, Decimals and
+    related objects as strings, related managers as sorted lists of strings): what an Event
+    stores as "changes"."""
     return {f: _jsonable(getattr(instance, f)) for f in fields}
+
+
+def field_changes(before, after):
+    """{field: [old, new]} for each field of `after` whose value differs from `before`
+    (both dicts from field_values)."""
+    return {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]}
+
+
+def initial_values(instance, fields):
+    """{field: [None, value]} for each field of a new row that holds something (not None, "",
+    False, 0 or empty): the "changes" of a creation Event."""
+    return {k: [None, v] for k, v in field_values(instance, fields).items() if v}
+
+
+def save_checked(instance, *, validate_unique=True):
+    """full_clean() then save(); a constraint the database still refuses (a race between two
+    requests) becomes a ValidationError instead of a 500. Raises ValidationError."""
+    instance.full_clean(validate_unique=validate_unique)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError(f"This change was refused by the database: {exc}") from exc
+
+
+def model_update(
+    *,
+    actor,
+    instance,
+    fields,
+    tracked,
+    action,
+    summary,
+    reason="",
+    before=None,
+    validate_unique=True,
+    after_save=None,
+    **event,
+):
+    """Set `fields` ({name: value}) on `instance`, validate and save it, and record one Event
+    with the field diff over `tracked` (a list of field names) when anything changed: the one
+    way both apps update a row and leave its trace (HackSoft styleguide's model_update).
+
+    - before: the field_values taken earlier (a new row: dict.fromkeys(tracked)); default now.
+    - summary: a string, or a function of the changes dict returning one.
+    - after_save: a function called with the saved instance before the diff is taken (to set
+      many-to-many rows, for example).
+    - event: the other event_record arguments (subject defaults to the instance, data,
+      modification, effective_date).
+    Returns the changes dict ({} when nothing changed, and then no Event is recorded).
+    Raises ValidationError (field errors from full_clean, or a refused constraint).
+    """
+    if before is None:
+        before = field_values(instance, tracked)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if hasattr(instance, "updated_at") and instance.pk is not None:
+        instance.updated_at = timezone.now()
+    save_checked(instance, validate_unique=validate_unique)
+    if after_save is not None:
+        after_save(instance)
+    changes = field_changes(before, field_values(instance, tracked))
+    if changes:
+        event.setdefault("subject", instance)
+        event_record(
+            actor=actor,
+            action=action,
+            summary=summary(changes) if callable(summary) else summary,
+            reason=reason,
+            changes=changes,
+            **event,
+        )
+    return changes
+
+
+def changed_names(changes):
+    """ "a, b, c": the sorted field names of a changes dict, for an Event summary."""
+    return ", ".join(sorted(changes))
 
 
 MODIFICATION_FIELDS = [
@@ -123,11 +206,7 @@ def modification_create(*, actor, reference, sec_documents=(), reason="", **fiel
         action="modification.created",
         summary=f"{normalised} added to the register",
         reason=reason,
-        changes={
-            k: [None, v]
-            for k, v in _snapshot(modification, [*MODIFICATION_FIELDS, "sec_documents"]).items()
-            if v not in (None, "", False, [])
-        },
+        changes=initial_values(modification, [*MODIFICATION_FIELDS, "sec_documents"]),
         data={"reference": normalised},
     )
     return modification
@@ -140,26 +219,20 @@ def modification_update(*, actor, modification, reason="", sec_documents=None, *
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"These fields cannot be edited here: {sorted(unknown)}")
-    tracked = [*EDITABLE_FIELDS, "sec_documents"]
-    before = _snapshot(modification, tracked)
-    for name, value in fields.items():
-        setattr(modification, name, value)
-    modification.full_clean(validate_unique=False)
-    modification.updated_at = timezone.now()
-    modification.save()
-    if sec_documents is not None:
-        modification.sec_documents.set(sec_documents)
-    changes = _diff(before, _snapshot(modification, tracked))
-    if changes:
-        event_record(
-            actor=actor,
-            subject=modification,
-            action="modification.updated",
-            summary=f"{modification.reference} updated: {', '.join(sorted(changes))}",
-            reason=reason,
-            changes=changes,
-            data={"reference": modification.reference},
-        )
+    model_update(
+        actor=actor,
+        instance=modification,
+        fields=fields,
+        tracked=[*EDITABLE_FIELDS, "sec_documents"],
+        validate_unique=False,
+        after_save=(lambda m: m.sec_documents.set(sec_documents))
+        if sec_documents is not None
+        else None,
+        action="modification.updated",
+        summary=lambda changes: f"{modification.reference} updated: {changed_names(changes)}",
+        reason=reason,
+        data={"reference": modification.reference},
+    )
     return modification
 
 
@@ -183,7 +256,7 @@ def modification_decide(*, actor, modification, kind, date, notes=""):
         raise ValidationError(
             {
                 "date": f"The last decision on {modification.reference} was on "
-                f"{last.date:%-d %B %Y}; a later decision cannot be dated before it."
+                f"{long_date(last.date)}; a later decision cannot be dated before it."
             }
         )
     transition = lifecycle.TRANSITIONS[kind]
@@ -221,7 +294,7 @@ def modification_decide(*, actor, modification, kind, date, notes=""):
         subject=modification,
         action=f"decision.{kind}",
         summary=f"{decision.get_body_display()}: {decision.get_kind_display()} "
-        f"({reference_before}, {date:%-d %B %Y})",
+        f"({reference_before}, {long_date(date)})",
         reason=notes,
         changes=changes,
         data={
@@ -253,7 +326,7 @@ def change_request_create(*, actor, reference, title, category="", reason=""):
         actor=actor,
         subject=change_request,
         action="change_request.created",
-        summary=f"{normalised} \u2018{title}\u2019 added to the register",
+        summary=f"{quoted_label(normalised, title)} added to the register",
         reason=reason,
         data={"reference": normalised},
     )
@@ -264,7 +337,7 @@ def change_request_create(*, actor, reference, title, category="", reason=""):
 def change_request_update(*, actor, change_request, reason="", reference=None, **fields):
     change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     tracked = ["reference", *CHANGE_REQUEST_FIELDS]
-    before = _snapshot(change_request, tracked)
+    before = field_values(change_request, tracked)
     if reference is not None:
         try:
             normalised = normalise_change_request_reference(reference)
@@ -274,20 +347,18 @@ def change_request_update(*, actor, change_request, reason="", reference=None, *
         if normalised != "CRTBC" and clash.exists():
             raise ValidationError({"reference": f"{normalised} is already in the register."})
         change_request.reference = normalised
-    for name, value in fields.items():
-        if name not in CHANGE_REQUEST_FIELDS:
-            raise TypeError(f"Unknown change request field {name}")
-        setattr(change_request, name, value)
-    change_request.full_clean(validate_unique=False)
-    change_request.save()
-    changes = _diff(before, _snapshot(change_request, tracked))
-    if changes:
-        event_record(
-            actor=actor,
-            subject=change_request,
-            action="change_request.updated",
-            summary=f"{change_request.reference} updated: {', '.join(sorted(changes))}",
-            reason=reason,
-            changes=changes,
-        )
+    unknown = set(fields) - set(CHANGE_REQUEST_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown change request fields: {sorted(unknown)}")
+    model_update(
+        actor=actor,
+        instance=change_request,
+        fields=fields,
+        tracked=tracked,
+        before=before,
+        validate_unique=False,
+        action="change_request.updated",
+        summary=lambda changes: f"{change_request.reference} updated: {changed_names(changes)}",
+        reason=reason,
+    )
     return change_request

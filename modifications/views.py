@@ -5,7 +5,7 @@ import csv
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, is_analyst, reader_required
 
 from . import lifecycle, selectors, services
+from .activity import activity_row
 from .forms import (
     ChangeRequestCreateForm,
     ChangeRequestEditForm,
@@ -185,7 +186,7 @@ def modification_detail(request, reference):
             "decisions": list(modification.decisions.all()),
             "former_references": list(modification.former_references.all()),
             "sec_documents": list(modification.sec_documents.all()),
-            "events": [_event_row(e) for e in selectors.recent_events(modification)],
+            "events": [activity_row(e) for e in selectors.recent_events(modification)],
             "next_decisions": next_decisions,
         },
     )
@@ -248,75 +249,9 @@ def modification_activity(request, reference):
         {
             "modification": modification,
             "page": page,
-            "events": [_event_row(e) for e in page.object_list],
+            "events": [activity_row(e) for e in page.object_list],
         },
     )
-
-
-# What an activity entry says ---------------------------------------------------------------
-
-_CHOICE_FIELDS = {
-    f.name: dict(f.flatchoices)
-    for f in Modification._meta.get_fields()
-    if getattr(f, "choices", None)
-}
-
-
-def _field_label(name):
-    try:
-        label = Modification._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:  # events about other subjects carry other fields
-        label = name.replace("_", " ")
-    label = str(label)
-    return label[:1].upper() + label[1:]
-
-
-def _show_value(name, value):
-    if value is None or value == "" or value == []:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if name in _CHOICE_FIELDS and value in _CHOICE_FIELDS[name]:
-        return str(_CHOICE_FIELDS[name][value])
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return f"{datetime.date.fromisoformat(value):%-d %b %Y}"
-        except ValueError:
-            return value
-    return str(value)
-
-
-_FIELD_ORDER = {f.name: i for i, f in enumerate(Modification._meta.get_fields())}
-
-
-def _event_summary(event):
-    """The event's sentence; "MP106 updated: title, path" loses its list of field names, which
-    the change list below it spells out."""
-    if event.action.endswith(".updated") and event.changes and ": " in event.summary:
-        return event.summary.split(": ", 1)[0]
-    return event.summary
-
-
-def _event_row(event):
-    """An Event as the activity table shows it: who, when, what (summary and the field
-    changes, old -> new) and why."""
-    changes = []
-    pairs = [
-        (name, pair)
-        for name, pair in (event.changes or {}).items()
-        if isinstance(pair, (list, tuple)) and len(pair) == 2
-    ]
-    for name, (old, new) in sorted(pairs, key=lambda p: (_FIELD_ORDER.get(p[0], 999), p[0])):
-        changes.append(
-            {
-                "field": _field_label(name),
-                "old": None if old in (None, "", []) else _show_value(name, old),
-                "new": _show_value(name, new),
-            }
-        )
-    return {"event": event, "summary": _event_summary(event), "changes": changes}
 
 
 # DCC Change Requests -------------------------------------------------------------------------
@@ -359,7 +294,7 @@ def change_request_detail(request, pk):
         {
             "change_request": change_request,
             "releases": releases,
-            "events": [_event_row(e) for e in events],
+            "events": [activity_row(e) for e in events],
         },
     )
 

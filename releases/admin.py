@@ -9,6 +9,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from . import services
 from .models import (
     AcceptanceCriterion,
+    DateDecidedBy,
     DccImpact,
     GlossaryEntry,
     OtherCodeImpact,
@@ -37,7 +38,7 @@ class ReasonAdminForm(forms.ModelForm):
 class ReleaseAdminForm(ReasonAdminForm):
     decided_by = forms.ChoiceField(
         label="Go-live date change decided by",
-        choices=[("", "---------"), *ReleaseDateChange.DecidedBy.choices],
+        choices=[("", "---------"), *DateDecidedBy.choices],
         required=False,
     )
     decision_date = forms.DateField(

@@ -12,6 +12,7 @@ from modifications.forms import DecisionRecordForm
 from modifications.models import Status
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required
+from secrelease.text import long_date
 
 from . import services
 from .models import ScopeState
@@ -22,7 +23,7 @@ def _outcome_message(decision, left_scope_of):
     m = decision.modification
     text = (
         f"{decision.get_kind_display()} recorded for {m.reference} on "
-        f"{decision.date:%-d %B %Y}. Its status is now {Status(m.status).label}."
+        f"{long_date(decision.date)}. Its status is now {Status(m.status).label}."
     )
     if decision.reference_before != decision.reference_after:
         text += f" {decision.reference_before} is now {decision.reference_after}."

@@ -2,39 +2,27 @@
 user typed and says what to fix next to the field. Writes happen in releases.services: views
 pass `cleaned_data` to a service and show any ValidationError it raises."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Fieldset
 from django import forms
 from django.core.validators import MinValueValidator
 
 from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification
+from secrelease.forms import date_widget, form_helper
+from secrelease.text import long_date
 
 from .models import (
     AcceptanceCriterion,
+    DateDecidedBy,
     DccImpact,
     GlossaryEntry,
     OtherCodeImpact,
     PartyImpact,
     Release,
-    ReleaseDateChange,
     ScopeItem,
     ScopeState,
     SecasCostLine,
     TimelineEvent,
 )
-
-
-def _date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _helper(*layout):
-    """Crispy renders the fields; the page template writes <form>, the buttons and Cancel."""
-    helper = FormHelper()
-    helper.form_tag = False
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
 
 
 def _not_negative(field):
@@ -44,10 +32,6 @@ def _not_negative(field):
     field.validators.append(
         MinValueValidator(0, message="Enter zero or more: costs and effort cannot be negative.")
     )
-
-
-def _long_date(value):
-    return f"{value:%-d %B %Y}"
 
 
 class ReasonField(forms.CharField):
@@ -83,7 +67,7 @@ class ReleaseModelForm(forms.ModelForm):
                     self.add_error(
                         field,
                         f"The Panel baseline must come before the go-live date "
-                        f"({_long_date(go_live)}).",
+                        f"({long_date(go_live)}).",
                     )
         return cleaned
 
@@ -99,9 +83,9 @@ RELEASE_CORE_FIELDS = [
 ]
 
 RELEASE_WIDGETS = {
-    "go_live_date": _date_widget(),
-    "system_baseline_date": _date_widget(),
-    "full_baseline_date": _date_widget(),
+    "go_live_date": date_widget(),
+    "system_baseline_date": date_widget(),
+    "full_baseline_date": date_widget(),
 }
 
 CLASSIFICATION_HELP = (
@@ -121,7 +105,7 @@ class ReleaseCreateForm(ReleaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ReleaseEditForm(ReleaseModelForm):
@@ -129,11 +113,11 @@ class ReleaseEditForm(ReleaseModelForm):
 
     decided_by = forms.ChoiceField(
         label="Date change decided by",
-        choices=[("", "---------"), *ReleaseDateChange.DecidedBy.choices],
+        choices=[("", "---------"), *DateDecidedBy.choices],
         required=False,
     )
     decision_date = forms.DateField(
-        label="Date of the decision", required=False, widget=_date_widget()
+        label="Date of the decision", required=False, widget=date_widget()
     )
     reason = ReasonField(
         help_text="Needed when the go-live date moves. Recorded in the activity trail."
@@ -167,7 +151,7 @@ class ReleaseEditForm(ReleaseModelForm):
         # the release had, to know whether it moves.
         self.original_go_live = self.instance.go_live_date
         _not_negative(self.fields["dcc_cost"])
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset("Release", *RELEASE_CORE_FIELDS),
             Fieldset(
                 "Moving the go-live date",
@@ -195,7 +179,7 @@ class ReleaseEditForm(ReleaseModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and self.go_live_moves:
-            old = _long_date(self.original_go_live)
+            old = long_date(self.original_go_live)
             if not cleaned.get("decided_by"):
                 self.add_error(
                     "decided_by",
@@ -255,8 +239,8 @@ class ScopeAddForm(forms.ModelForm):
             "fall_back_release": "Fall-back release",
         }
         widgets = {
-            "added_on": _date_widget(),
-            "cut_off_date": _date_widget(),
+            "added_on": date_widget(),
+            "cut_off_date": date_widget(),
             "exception_reason": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
@@ -276,7 +260,7 @@ class ScopeAddForm(forms.ModelForm):
         ).in_register_order()
         self.fields["fall_back_release"].queryset = Release.objects.exclude(pk=release.pk)
         self.fields["fall_back_release"].empty_label = "None"
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_part_label(self):
         return " ".join(self.cleaned_data["part_label"].split())
@@ -316,7 +300,7 @@ class ScopeItemForm(forms.ModelForm):
         ]
         labels = {"part_label": "Part (optional)", "fall_back_release": "Fall-back release"}
         widgets = {
-            "cut_off_date": _date_widget(),
+            "cut_off_date": date_widget(),
             "exception_reason": forms.Textarea(attrs={"rows": 2}),
             "status_override": forms.Textarea(attrs={"rows": 2}),
         }
@@ -327,7 +311,7 @@ class ScopeItemForm(forms.ModelForm):
             pk=self.instance.release_id
         )
         self.fields["fall_back_release"].empty_label = "None"
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_part_label(self):
         return " ".join(self.cleaned_data["part_label"].split())
@@ -347,17 +331,17 @@ class ScopeItemForm(forms.ModelForm):
 
 
 class ScopeRemoveForm(forms.Form):
-    removed_on = forms.DateField(label="Date removed", widget=_date_widget())
+    removed_on = forms.DateField(label="Date removed", widget=date_widget())
     reason = ReasonField(required=True, help_text="Why it leaves the scope.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ScopeMoveForm(forms.Form):
     to_release = forms.ModelChoiceField(label="Move to release", queryset=Release.objects.none())
-    moved_on = forms.DateField(label="Date moved", widget=_date_widget())
+    moved_on = forms.DateField(label="Date moved", widget=date_widget())
     fell_out = forms.BooleanField(
         label="It fell out of scope: it missed its decision cut-off and lapses to this release "
         "(R7)",
@@ -368,7 +352,7 @@ class ScopeMoveForm(forms.Form):
     def __init__(self, *args, release, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_release"].queryset = Release.objects.exclude(pk=release.pk)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ChangeRequestAddForm(forms.Form):
@@ -382,7 +366,7 @@ class ChangeRequestAddForm(forms.Form):
         self.fields["change_request"].queryset = ChangeRequest.objects.exclude(
             releases=release
         ).order_by("reference", "id")
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class ReasonOnlyForm(forms.Form):
@@ -392,7 +376,7 @@ class ReasonOnlyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 # Parts of a release -----------------------------------------------------------------------
@@ -406,7 +390,7 @@ class PartForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
                 _not_negative(field)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def service_fields(self):
         return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
@@ -442,7 +426,7 @@ class TimelineEventForm(PartForm):
         model = TimelineEvent
         fields = ["date", "event", "kind", "notes"]
         labels = {"kind": "Type of event"}
-        widgets = {"date": _date_widget(), "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"date": date_widget(), "notes": forms.Textarea(attrs={"rows": 3})}
 
 
 class SecasCostLineForm(PartForm):
@@ -488,7 +472,7 @@ class GlossaryEntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_acronym(self):
         acronym = self.cleaned_data["acronym"].strip()

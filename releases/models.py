@@ -1,8 +1,6 @@
 """Releases and their scope, impacts, timeline, test strategy, costs and acceptance criteria;
 issued RID versions (frozen); OPSG update papers."""
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -19,16 +17,6 @@ class Classification(models.TextChoices):
     GREEN = "green", "Green"
     AMBER = "amber", "Amber"
     RED = "red", "Red"
-
-
-class ReleaseQuerySet(models.QuerySet):
-    def upcoming(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(go_live_date__gte=today).order_by("go_live_date")
-
-    def past(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(go_live_date__lt=today).order_by("-go_live_date")
 
 
 DEFAULT_SECAS_COSTS_NOTE = (
@@ -103,8 +91,6 @@ class Release(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ReleaseQuerySet.as_manager()
-
     class Meta:
         ordering = ["go_live_date", "name"]
         constraints = [
@@ -141,17 +127,20 @@ class Release(models.Model):
         return self.classification == Classification.WHITE
 
 
+class DateDecidedBy(models.TextChoices):
+    """Who decided to move a go-live date (R10)."""
+
+    AUTHORITY = "authority", "Authority"
+    PANEL = "panel", "Panel (within the Authority's discretion)"
+
+
 class ReleaseDateChange(models.Model):
     """R10: a go-live date moves only with a recorded decision; the history of dates is kept."""
-
-    class DecidedBy(models.TextChoices):
-        AUTHORITY = "authority", "Authority"
-        PANEL = "panel", "Panel (within the Authority's discretion)"
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="date_changes")
     old_date = models.DateField()
     new_date = models.DateField()
-    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices)
+    decided_by = models.CharField(max_length=10, choices=DateDecidedBy.choices)
     decision_date = models.DateField()
     reason = models.TextField(max_length=2000)
     recorded_by = models.ForeignKey(
@@ -163,7 +152,7 @@ class ReleaseDateChange(models.Model):
         ordering = ["decision_date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(decided_by__in=["authority", "panel"]),
+                condition=Q(decided_by__in=DateDecidedBy.values),
                 name="releasedatechange_decided_by_valid",
             ),
             models.CheckConstraint(
@@ -317,35 +306,29 @@ class OtherCodeImpact(models.Model):
         return self.code
 
 
-class TimelineEvent(models.Model):
-    class Kind(models.TextChoices):
-        SYSTEM_BASELINE = "system_baseline", "Panel baselines DCC System scope"
-        FULL_BASELINE = "full_baseline", "Panel baselines full scope"
-        PROGRESS_REVIEW = "progress_review", "Preliminary progress review"
-        OPSG_ACCEPTANCE = "opsg_acceptance", "OPSG view on operational acceptance"
-        GO_LIVE = "go_live", "Release go-live"
-        OTHER = "other", "Other"
+class TimelineKind(models.TextChoices):
+    """What a timeline row marks; the baselines and go-live rows follow the release dates."""
 
+    SYSTEM_BASELINE = "system_baseline", "Panel baselines DCC System scope"
+    FULL_BASELINE = "full_baseline", "Panel baselines full scope"
+    PROGRESS_REVIEW = "progress_review", "Preliminary progress review"
+    OPSG_ACCEPTANCE = "opsg_acceptance", "OPSG view on operational acceptance"
+    GO_LIVE = "go_live", "Release go-live"
+    OTHER = "other", "Other"
+
+
+class TimelineEvent(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
     date = models.DateField()
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(max_length=16, choices=TimelineKind.choices, default=TimelineKind.OTHER)
 
     class Meta:
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "system_baseline",
-                        "full_baseline",
-                        "progress_review",
-                        "opsg_acceptance",
-                        "go_live",
-                        "other",
-                    ]
-                ),
+                condition=Q(kind__in=TimelineKind.values),
                 name="timelineevent_kind_valid",
             )
         ]
@@ -383,15 +366,18 @@ class SecasCostLine(models.Model):
         return self.activity
 
 
-class AcceptanceCriterion(models.Model):
-    class Category(models.TextChoices):
-        OPERATIONAL = "operational", "Operational acceptance criteria"
+class CriterionCategory(models.TextChoices):
+    """The heading an acceptance criterion sits under."""
 
+    OPERATIONAL = "operational", "Operational acceptance criteria"
+
+
+class AcceptanceCriterion(models.Model):
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="acceptance_criteria"
     )
     category = models.CharField(
-        max_length=20, choices=Category.choices, default=Category.OPERATIONAL
+        max_length=20, choices=CriterionCategory.choices, default=CriterionCategory.OPERATIONAL
     )
     position = models.PositiveSmallIntegerField()
     text = models.TextField(max_length=2000)
@@ -404,7 +390,8 @@ class AcceptanceCriterion(models.Model):
                 name="acceptancecriterion_unique_position",
             ),
             models.CheckConstraint(
-                condition=Q(category__in=["operational"]), name="acceptancecriterion_category_valid"
+                condition=Q(category__in=CriterionCategory.values),
+                name="acceptancecriterion_category_valid",
             ),
         ]
 
@@ -433,6 +420,21 @@ class ImmutableVersionError(Exception):
     """Raised when something tries to change or delete an issued RID version."""
 
 
+class RidVersionKind(models.TextChoices):
+    """What an issued RID version is (R17 numbering)."""
+
+    DRAFT = "draft", "Draft presented to the Panel"
+    ISSUED = "issued", "Issued"
+    BASELINE = "baseline", "Baselined by the Panel"
+
+
+class BaselineScope(models.TextChoices):
+    """Which scope the Panel baselined."""
+
+    SYSTEM = "system", "DCC System scope"
+    FULL = "full", "Full scope"
+
+
 class RidVersion(models.Model):
     """An issued version of a release's RID: frozen content, PDF bytes and hash.
 
@@ -440,20 +442,11 @@ class RidVersion(models.Model):
     (migration releases 0002) refuse it too.
     """
 
-    class Kind(models.TextChoices):
-        DRAFT = "draft", "Draft presented to the Panel"
-        ISSUED = "issued", "Issued"
-        BASELINE = "baseline", "Baselined by the Panel"
-
-    class Scope(models.TextChoices):
-        SYSTEM = "system", "DCC System scope"
-        FULL = "full", "Full scope"
-
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_versions")
     major = models.PositiveSmallIntegerField()
     minor = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    baseline_scope = models.CharField(max_length=6, choices=Scope.choices, blank=True)
+    kind = models.CharField(max_length=8, choices=RidVersionKind.choices)
+    baseline_scope = models.CharField(max_length=6, choices=BaselineScope.choices, blank=True)
     date = models.DateField(help_text="The document date on the cover and in the history.")
     changes = models.TextField(max_length=2000)
     panel_decision = models.TextField(blank=True, max_length=2000)
@@ -473,7 +466,7 @@ class RidVersion(models.Model):
                 fields=["release", "major", "minor"], name="ridversion_unique_number"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["draft", "issued", "baseline"]), name="ridversion_kind_valid"
+                condition=Q(kind__in=RidVersionKind.values), name="ridversion_kind_valid"
             ),
             models.CheckConstraint(
                 condition=(Q(kind="draft") & ~Q(minor=0)) | (~Q(kind="draft") & Q(minor=0)),
@@ -508,10 +501,6 @@ class RidVersion(models.Model):
     @property
     def number(self):
         return f"{self.major}.{self.minor}"
-
-
-def default_paper_date():
-    return datetime.date.today()
 
 
 class UpdatePaper(models.Model):

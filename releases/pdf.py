@@ -9,7 +9,6 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 STATIC_DIR = Path(settings.BASE_DIR, "static").resolve()
@@ -82,42 +81,3 @@ def css_string(text):
     """A CSS string literal (for running headers), safe to put in a <style> element."""
     escaped = "".join(ch if ch.isalnum() or ch in " .,-()" else f"\\{ord(ch):x} " for ch in text)
     return mark_safe(f'"{escaped}"')
-
-
-def rid_print_context(rid, *, diff=None):
-    return {
-        "rid": rid,
-        "diff": diff,
-        "pdf": True,
-        "author": AUTHOR,
-        "running_title": css_string(rid.running_title),
-        "running_classification": css_string(
-            f"This document has a Classification of {rid.classification_label}"
-        ),
-    }
-
-
-def render_rid_html(rid, *, diff=None):
-    """The HTML WeasyPrint lays out (print.css is given to WeasyPrint separately)."""
-    return render_to_string("releases/rid/print.html", rid_print_context(rid, diff=diff))
-
-
-def render_rid_standalone_html(rid):
-    """A self-contained HTML file of the document (for export): the print layout with print.css
-    inlined and the Contents page numbers of the version's PDF."""
-    context = rid_print_context(rid)
-    context.update(pdf=False, inline_css=PRINT_CSS.read_text(encoding="utf-8"))
-    return render_to_string("releases/rid/print.html", context)
-
-
-def render_rid_pdf(rid, *, diff=None):
-    """The PDF of a Rid value; with `diff` (a RidDiff), "Changes since version N" is appended."""
-    return render_pdf(render_rid_html(rid, diff=diff))
-
-
-def render_rid(rid):
-    """(PDF bytes, the Rid with the page number of each of its Contents entries), from one
-    layout: an issued version stores both, so its web page shows the Contents page numbers of
-    its PDF."""
-    pdf_bytes, anchors = render_document(render_rid_html(rid))
-    return pdf_bytes, rid.with_pages(anchors)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import decision_views, policy_views, rid_views, views
+from . import decision_views, views
 
 app_name = "releases"
 
@@ -40,23 +40,8 @@ urlpatterns = [
         decision_views.decision_record,
         name="decision_record",
     ),
-    # Release Implementation Documents (rid_views.py)
-    path(R + "rid/", rid_views.rid_draft, name="rid_draft"),
-    path(R + "rid/draft.pdf", rid_views.rid_draft_pdf, name="rid_draft_pdf"),
-    path(R + "rid/versions/", rid_views.rid_version_list, name="rid_version_list"),
-    path(R + "rid/issue/", rid_views.rid_issue, name="rid_issue"),
-    path(R + "rid/compare/", rid_views.rid_diff, name="rid_diff"),
-    path(R + "rid/v<str:number>/", rid_views.rid_version, name="rid_version"),
-    path(R + "rid/v<str:number>.pdf", rid_views.rid_version_pdf, name="rid_version_pdf"),
-    path(R + "rid/v<str:number>.json", rid_views.rid_version_json, name="rid_version_json"),
-    # Policy, dashboard, OPSG papers, feeds (policy_views.py)
-    path("dashboard/", policy_views.dashboard, name="dashboard"),
-    path(R + "scope/<int:pk>/lapse/", policy_views.scope_lapse, name="scope_lapse"),
-    path("papers/", policy_views.paper_list, name="paper_list"),
-    path("papers/new/", policy_views.paper_create, name="paper_create"),
-    path("papers/<int:pk>/", policy_views.paper_detail, name="paper_detail"),
-    path("papers/<int:pk>/edit/", policy_views.paper_edit, name="paper_edit"),
-    path("papers/<int:pk>/paper.pdf", policy_views.paper_pdf, name="paper_pdf"),
-    path("calendar.ics", policy_views.calendar_all, name="calendar_all"),
-    path(R + "calendar.ics", policy_views.calendar_release, name="calendar_release"),
+    # The RID, the OPSG paper and the policy pages live in their wings (same namespace).
+    path("", include("releases.rid.urls")),
+    path("", include("releases.paper.urls")),
+    path("", include("releases.policy.urls")),
 ]

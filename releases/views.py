@@ -12,11 +12,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from modifications.activity import activity_rows
 from modifications.models import ChangeRequest, Event
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
+from secrelease.text import long_date
 
-from . import forms, impacts, policy, selectors, services
+from . import forms, impacts, selectors, services
 from .models import (
     PARTICIPANT_ORDER,
     AcceptanceCriterion,
@@ -30,16 +32,13 @@ from .models import (
     SecasCostLine,
     TimelineEvent,
 )
+from .policy import rules
 
 ACTIVITY_PAGE_SIZE = 50
 
 
 def _release(slug):
     return get_object_or_404(Release, slug=slug)
-
-
-def _long(date):
-    return f"{date:%-d %B %Y}"
 
 
 def _action_page(request, *, release, form, heading, submit, intro="", danger=False, anchor=""):
@@ -78,7 +77,7 @@ def suggested_release_dates(today, years=3):
     """R15 standard dates from today on, for this year and the next ones."""
     dates = []
     for year in range(today.year, today.year + years):
-        dates += [d for d in policy.standard_release_dates(year) if d >= today]
+        dates += [d for d in rules.standard_release_dates(year) if d >= today]
     return dates
 
 
@@ -164,13 +163,13 @@ def release_detail(request, slug):
         "deadlines": [
             Deadline(
                 "Scope deadline, DCC System-impacting",
-                policy.scope_deadline(release.go_live_date, impacts_dcc_systems=True),
-                f"{policy.SYSTEM_SCOPE_MONTHS} months before go-live",
+                rules.scope_deadline(release.go_live_date, impacts_dcc_systems=True),
+                f"{rules.SYSTEM_SCOPE_MONTHS} months before go-live",
             ),
             Deadline(
                 "Scope deadline, documentation-only",
-                policy.scope_deadline(release.go_live_date, impacts_dcc_systems=False),
-                f"{policy.DOCUMENT_SCOPE_MONTHS} months before go-live",
+                rules.scope_deadline(release.go_live_date, impacts_dcc_systems=False),
+                f"{rules.DOCUMENT_SCOPE_MONTHS} months before go-live",
             ),
         ],
     }
@@ -197,58 +196,15 @@ def release_edit(request, slug):
     return render(request, "releases/release_edit.html", {"release": release, "form": form})
 
 
-def _field_labels():
-    """Readable names for the fields an event's `changes` mention (verbose names)."""
-    labels = {}
-    for model in (ScopeItem, *(part.model for part in PARTS.values()), Release):
-        for field in model._meta.get_fields():
-            if hasattr(field, "verbose_name"):
-                labels[field.name] = str(field.verbose_name)
-    return labels
-
-
-def _upper_first(text):
-    return text[:1].upper() + text[1:]
-
-
-def _shown(value):
-    if value in (None, ""):
-        return "(empty)"
-    if value is True:
-        return "Yes"
-    if value is False:
-        return "No"
-    return value
-
-
-@dataclass(frozen=True)
-class Change:
-    label: str
-    before: object
-    after: object
-
-
 @reader_required
 def release_activity(request, slug):
     release = _release(slug)
     events = Event.objects.about(release).select_related("actor", "modification")
     page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = _field_labels()
-    rows = [
-        (
-            event,
-            [
-                Change(_upper_first(labels.get(name, name.replace("_", " "))), *map(_shown, pair))
-                for name, pair in event.changes.items()
-                if isinstance(pair, list) and len(pair) == 2
-            ],
-        )
-        for event in page.object_list
-    ]
     return render(
         request,
         "releases/release_activity.html",
-        {"release": release, "page": page, "rows": rows},
+        {"release": release, "page": page, "events": activity_rows(page.object_list)},
     )
 
 
@@ -297,10 +253,10 @@ def scope_add(request, slug):
             release=release, initial={"added_on": timezone.localdate().isoformat()}
         )
     deadlines = (
-        f"Scope deadlines for this release (go-live {_long(release.go_live_date)}): "
-        f"{_long(policy.scope_deadline(release.go_live_date, impacts_dcc_systems=True))} for "
+        f"Scope deadlines for this release (go-live {long_date(release.go_live_date)}): "
+        f"{long_date(rules.scope_deadline(release.go_live_date, impacts_dcc_systems=True))} for "
         f"DCC System-impacting modifications, "
-        f"{_long(policy.scope_deadline(release.go_live_date, impacts_dcc_systems=False))} for "
+        f"{long_date(rules.scope_deadline(release.go_live_date, impacts_dcc_systems=False))} for "
         "documentation-only ones. A later addition is flagged as an exception."
     )
     return _action_page(
@@ -316,14 +272,14 @@ def scope_add(request, slug):
 
 def _scope_added_message(request, item):
     modification = item.modification
-    deadline = policy.scope_deadline(
+    deadline = rules.scope_deadline(
         item.release.go_live_date, impacts_dcc_systems=modification.impacts_dcc_systems
     )
     kind = "DCC System-impacting" if modification.impacts_dcc_systems else "documentation-only"
     if item.added_after_deadline:
         text = (
             f"{modification.reference} added to the scope after the scope deadline for "
-            f"{kind} modifications ({_long(deadline)}): it is flagged as an exception."
+            f"{kind} modifications ({long_date(deadline)}): it is flagged as an exception."
         )
         if not item.exception_reason:
             text += " Record the Panel decision that admits it as the exception reason."
@@ -332,7 +288,7 @@ def _scope_added_message(request, item):
         messages.success(
             request,
             f"{modification.reference} added to the scope, within the scope deadline for "
-            f"{kind} modifications ({_long(deadline)}).",
+            f"{kind} modifications ({long_date(deadline)}).",
         )
 
 

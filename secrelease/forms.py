@@ -1,5 +1,8 @@
 """Form helpers shared by every app."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
 
@@ -13,3 +16,18 @@ def apply_service_errors(form, error):
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def date_widget():
+    """A browser date picker (<input type="date">) that shows and reads ISO dates (YYYY-MM-DD)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def form_helper(*layout):
+    """A crispy FormHelper that renders only the fields: the page template writes <form>, the
+    CSRF token, the buttons and Cancel. `layout`: crispy layout objects (Fieldset, Field...)."""
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    return helper

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "secrelease.roles.roles",
                 "secrelease.context_processors.nav_section",
             ],
+            "builtins": ["secrelease.templatetags.formats"],
         },
     },
 ]

@@ -46,14 +46,6 @@ def _plain_http():
     from django.conf import settings
 
     settings.SECURE_SSL_REDIRECT = False
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """Run the browser tests last. They use the live server, so the database is flushed after
-    each of them, taking away the rows the migrations created (role groups, SEC document
-    catalogue); tests that build module-level data (the demo, PDFs) must not run after that.
-    pytest-django orders only by fixture type, which puts those module-level tests last."""
-    browser = [item for item in items if "tests/browser/" in str(item.path)]
-    others = [item for item in items if "tests/browser/" not in str(item.path)]
-    items[:] = others + browser
+    # Thousands of test users: hash their passwords with a fast hasher (as healthchecks does);
+    # production keeps Django's default PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,12 @@ logo text and its member number) are left out, as the issue allows.
 
 import html
 import re
+from pathlib import Path
+
+# The seed documents, kept in the repository (tests/seeds/README.md).
+SEEDS = Path(__file__).parent / "seeds"
+RID_V8_SEED = SEEDS / "003_238d4cd8a45edac0.txt"
+OPSG_PAPER_SEED = SEEDS / "001_27df719fe8cf6ad1.txt"
 
 SKIPPED_SEED_LINES = {
     "corporate member of",

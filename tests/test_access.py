@@ -11,6 +11,8 @@ from django.urls import get_resolver, reverse
 from modifications import services as register
 from releases import services
 from releases.models import Classification, DccImpact
+from releases.paper import services as paper_services
+from releases.rid import services as rid_services
 from tests.factories import analyst_user, make_modification, make_release
 
 pytestmark = pytest.mark.django_db
@@ -124,10 +126,10 @@ def _build_world(analyst):
     )
     versions = {}
     for release in (white, amber):
-        services.rid_issue_version(
+        rid_services.rid_issue_version(
             actor=analyst, release=release, kind="draft", date=D(2020, 7, 10), changes="First draft"
         )
-        versions[release.slug] = services.rid_issue_version(
+        versions[release.slug] = rid_services.rid_issue_version(
             actor=analyst,
             release=release,
             kind="baseline",
@@ -137,7 +139,7 @@ def _build_world(analyst):
             panel_meeting_date=D(2020, 7, 17),
             panel_decision="Baselined by the Panel",
         )
-    paper = services.paper_create(
+    paper = paper_services.paper_create(
         actor=analyst,
         reference="OPSG_33_0206_15",
         as_of=D(2020, 5, 26),

@@ -24,10 +24,10 @@ from modifications.models import (
     FormerReference,
     Modification,
 )
-from releases import services
 from releases.models import GlossaryEntry, Release, RidVersion, ScopeItem, UpdatePaper
-from releases.paper import build_paper, paper_queryset, spec_from_paper
-from releases.policy_views import dashboard_data
+from releases.paper.document import build_paper, paper_queryset, spec_from_paper
+from releases.policy.views import dashboard_data
+from releases.rid import services as rid_services
 
 PAPER_DATE = datetime.date(2020, 5, 26)
 NOVEMBER_2020_GO_LIVE = datetime.date(2020, 11, 29)
@@ -110,18 +110,18 @@ def demo(django_db_setup, django_db_blocker):
     service drafted (from what happened since the last version) before each version was issued.
     Rolled back afterwards."""
     drafted = []
-    issue = services.rid_issue_version
+    issue = rid_services.rid_issue_version
 
     def issue_and_note_the_draft(**kwargs):
         drafted.append(
-            services.rid_draft_changes(
+            rid_services.rid_draft_changes(
                 kwargs["release"], kwargs["kind"], kwargs.get("baseline_scope", "")
             )
         )
         return issue(**kwargs)
 
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
-        patch.setattr(services, "rid_issue_version", issue_and_note_the_draft)
+        patch.setattr(rid_services, "rid_issue_version", issue_and_note_the_draft)
         with transaction.atomic():
             call_command("load_demo", stdout=_Null())
             first = _counts()

@@ -85,11 +85,11 @@ def test_fallen_out_modification_counts_in_no_matrix(june_2021):
 def test_sec_documents_are_listed_sections_then_schedules_then_appendices(june_2021):
     documents = impacts.sec_documents_impacted(selectors.scope_items(june_2021))
     assert [str(d) for d in documents] == [
-        "Section H 'DCC Services'",
-        "Section I 'Data Privacy'",
-        "Section J 'Charges'",
-        "Appendix I 'CH Installation and Maintenance Support Materials'",
-        "Appendix O 'SMKI Repository Interface Design Specification'",
+        "Section H ‘DCC Services’",
+        "Section I ‘Data Privacy’",
+        "Section J ‘Charges’",
+        "Appendix I ‘CH Installation and Maintenance Support Materials’",
+        "Appendix O ‘SMKI Repository Interface Design Specification’",
     ]
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from modifications.models import Event
-from releases import policy, services
+from releases import services
 from releases.models import (
     DccImpact,
     GlossaryEntry,
@@ -16,6 +16,7 @@ from releases.models import (
     SecasCostLine,
     TimelineEvent,
 )
+from releases.policy import rules
 from tests.factories import make_modification, make_release
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def add(analyst, release, modification, on, **kwargs):
 def test_standard_release_dates_are_last_thursdays_of_february_and_june_and_first_of_november(
     year, expected
 ):
-    dates = policy.standard_release_dates(year)
+    dates = rules.standard_release_dates(year)
     assert dates == expected
     assert all(d.weekday() == 3 for d in dates)
 

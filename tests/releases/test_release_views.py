@@ -476,7 +476,8 @@ def test_the_activity_page_shows_who_when_what_and_why_paginated(analyst, panel_
     html = panel_client.get(url).content.decode()
     assert "Ada Analyst" in html
     assert "Because 54" in html
-    assert "SEC version at go-live</span>: v53.0" in html and "v54.0" in html
+    assert 'SEC version at go-live:</span> <del class="diff">v53.0</del>' in html
+    assert '<ins class="diff">v54.0</ins>' in html
     assert "page 1 of 2" in html
     second = panel_client.get(url + "?page=2").content.decode()
     assert "created" in second  # the oldest event: the release's creation

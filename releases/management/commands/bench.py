@@ -20,9 +20,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from releases import pdf
 from releases.models import Release
-from releases.rid import Rid, build_rid, rid_version_get, rid_versions
+from releases.rid import render
+from releases.rid.document import Rid, build_rid, rid_version_get, rid_versions
 
 
 def _median_seconds(fn, runs):
@@ -67,9 +67,9 @@ class Command(BaseCommand):
         rid = Rid.from_json(latest.content)
         stored_bytes = bytes(latest.pdf)
 
-        pdf.render_rid_pdf(rid)  # warm-up: imports WeasyPrint, loads fonts
-        render = _median_seconds(lambda: pdf.render_rid_pdf(rid), runs)
-        draft = _median_seconds(lambda: pdf.render_rid_pdf(build_rid(found)), runs)
+        render.render_rid_pdf(rid)  # warm-up: imports WeasyPrint, loads fonts
+        rendering = _median_seconds(lambda: render.render_rid_pdf(rid), runs)
+        draft = _median_seconds(lambda: render.render_rid_pdf(build_rid(found)), runs)
 
         url = reverse("releases:rid_version_pdf", args=[found.slug, latest.number])
         with override_settings(
@@ -94,7 +94,7 @@ class Command(BaseCommand):
 
         pages = _page_count(stored_bytes)
         rows = [
-            (f"Render RID v{latest.number} PDF from stored content (median of {runs})", render),
+            (f"Render RID v{latest.number} PDF from stored content (median of {runs})", rendering),
             (f"Build live draft from the register + render PDF (median of {runs})", draft),
             (f"Serve stored v{latest.number} PDF, 200 (median of {serves})", serve),
             (f"Serve with If-None-Match, 304 (median of {serves})", not_modified),
@@ -105,6 +105,6 @@ class Command(BaseCommand):
         for label, seconds in rows:
             self.stdout.write(f"  {label:<{width}}  {_ms(seconds):>12}")
         self.stdout.write(
-            f"  Ratio render / serve stored: {render / serve:,.0f}x "
-            f"(render / 304: {render / not_modified:,.0f}x)"
+            f"  Ratio render / serve stored: {rendering / serve:,.0f}x "
+            f"(render / 304: {rendering / not_modified:,.0f}x)"
         )

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from releases import pdf
 from releases.models import Release
-from releases.rid import Rid, build_rid, rid_version_get, rid_versions
+from releases.rid import render
+from releases.rid.document import Rid, build_rid, rid_version_get, rid_versions
 
 
 class Command(BaseCommand):
@@ -79,16 +79,16 @@ class Command(BaseCommand):
 
     def _draft(self, rid, format):
         if format == "pdf":
-            return pdf.render_rid_pdf(rid)
+            return render.render_rid_pdf(rid)
         if format == "html":
-            return pdf.render_rid_standalone_html(rid).encode("utf-8")
+            return render.render_rid_standalone_html(rid).encode("utf-8")
         return rid.to_json_text().encode("utf-8")
 
     def _stored(self, stored, format):
         if format == "pdf":
             return bytes(stored.pdf)
         if format == "html":
-            return pdf.render_rid_standalone_html(Rid.from_json(stored.content)).encode("utf-8")
+            return render.render_rid_standalone_html(Rid.from_json(stored.content)).encode("utf-8")
         return json.dumps(stored.content, ensure_ascii=False, indent=1, sort_keys=True).encode(
             "utf-8"
         )

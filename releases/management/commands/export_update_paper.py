@@ -14,9 +14,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from releases import asof
 from releases.models import UpdatePaper
-from releases.paper import build_paper, paper_queryset, spec_for_releases, spec_from_paper
+from releases.paper.document import build_paper, paper_queryset, spec_for_releases, spec_from_paper
+from releases.paper.render import paper_pdf_bytes, paper_print_html
+from releases.policy import asof
 
 
 def _date(text):
@@ -41,8 +42,6 @@ class Command(BaseCommand):
         parser.add_argument("--author", default="", help="Author of an ad-hoc paper")
 
     def handle(self, *args, **options):
-        from releases.policy_views import paper_pdf_bytes, paper_print_html
-
         as_of = _date(options["as_of"]) if options["as_of"] else None
         if options["paper"]:
             if options["releases"] or options["years"]:

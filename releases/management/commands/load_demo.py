@@ -38,6 +38,8 @@ from releases.models import (
     TimelineEvent,
     UpdatePaper,
 )
+from releases.rid import services as rid_services
+from secrelease.text import long_date
 
 PARTICIPANT_FIELDS = {
     "suppliers": "impacts_suppliers",
@@ -105,7 +107,7 @@ class Command(BaseCommand):
         if not Release.objects.filter(slug="november-2020").exists():
             return
         paper = create_opsg_paper(actor=actor)
-        self.stdout.write(f"OPSG paper {paper.reference} created (as of {paper.as_of:%-d %B %Y}).")
+        self.stdout.write(f"OPSG paper {paper.reference} created (as of {long_date(paper.as_of)}).")
 
     # Demo users and glossary: each created only when missing --------------------------------
 
@@ -149,7 +151,6 @@ class HistoryLoader:
         self.style = style
         self.releases = {}
         self.counts = {"decisions": 0, "scope changes": 0, "RID versions": 0}
-        self.rid_issue_version = getattr(services, "rid_issue_version", None)
 
     def load(self):
         self._releases()
@@ -329,15 +330,7 @@ class HistoryLoader:
         panel_meeting_date=None,
         panel_decision="",
     ):
-        if self.rid_issue_version is None:
-            self.stdout.write(
-                self.style.WARNING(
-                    f"RID version {number} of {release} not issued: the RID issuing service "
-                    "is not available."
-                )
-            )
-            return
-        version = self.rid_issue_version(
+        version = rid_services.rid_issue_version(
             actor=self.actor,
             release=self.releases[release],
             kind=kind,

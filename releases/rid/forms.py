@@ -1,0 +1,77 @@
+"""The form for issuing a RID version. Writes happen in releases.rid.services.rid_issue_version: the
+view passes cleaned_data to it and shows any ValidationError next to the field.
+
+A plain Form, not a ModelForm: a RidVersion row is only ever created by the service (with its
+number, content, PDF and hash), so model validation of a half-built row would only produce
+messages about fields the analyst never sees."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+
+from secrelease.forms import date_widget
+
+from ..models import BaselineScope, RidVersionKind
+
+
+class RidIssueForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What is this version?",
+        choices=RidVersionKind.choices,
+        widget=forms.RadioSelect,
+    )
+    date = forms.DateField(
+        label="Document date",
+        widget=date_widget(),
+        help_text="Shown on the cover and in the document history.",
+    )
+    changes = forms.CharField(
+        label="Changes (the document history entry)",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Drafted from what happened since the last version; edit it as needed.",
+    )
+    baseline_scope = forms.ChoiceField(
+        label="Scope baselined",
+        choices=[("", "Not a baseline"), *BaselineScope.choices],
+        required=False,
+    )
+    panel_decision = forms.CharField(
+        label="Panel decision",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For a baseline: what the Panel decided, e.g. 'The Panel baselined the RID for "
+        "the DCC System-impacting modifications.'",
+    )
+    panel_meeting_date = forms.DateField(
+        label="Panel meeting date",
+        required=False,
+        widget=date_widget(),
+        help_text="For a baseline: the Panel meeting that baselined it (the timeline date, which "
+        "can differ from the document date).",
+    )
+
+    def __init__(self, *args, numbers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if numbers:
+            self.fields["kind"].choices = [
+                (value, f"{label}: version {numbers[value]}")
+                for value, label in RidVersionKind.choices
+            ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "kind",
+            "date",
+            "changes",
+            Fieldset(
+                "Baseline by the Panel (only for a baseline)",
+                "baseline_scope",
+                "panel_decision",
+                "panel_meeting_date",
+            ),
+        )
+
+    def clean_changes(self):
+        return " ".join(self.cleaned_data["changes"].split())
