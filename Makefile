@@ -2,6 +2,7 @@
 #   make run     create the virtualenv, migrate, load demo data, serve on 127.0.0.1:$(PORT)
 #   make test    system packages, virtualenv, migration check, ruff, pytest
 #   make bench   performance figures
+#   make lock    re-compile requirements*.txt (hashed locks) from requirements*.in
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
@@ -13,15 +14,25 @@ PORT ?= 8000
 # poppler-utils (pdftotext/pdfinfo/pdftoppm in PDF tests), fonts-dejavu-core (symbol fallback).
 SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils fonts-dejavu-core
 
-.PHONY: venv system-deps run test bench lint format
+.PHONY: venv lock system-deps run test bench lint format
 
 venv: $(VENV)/.stamp
 
-# Re-installs only when a requirements file changes (the stamp is older than it).
+# Installs the dev lock (the runtime lock plus test tools), every file checked against its hash.
+# Re-installs only when a lock changes (the stamp is older than it).
 $(VENV)/.stamp: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Re-compiles both locks from the short direct lists in requirements*.in, keeping current pins
+# (`make lock UPGRADE=1` moves everything to the newest versions the .in files allow). The dev
+# lock is constrained by the runtime lock, so both pin the same versions.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: venv
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 system-deps:
 	@missing=""; \
