@@ -1,7 +1,9 @@
 # SEC Release Manager: every set-up step needed from a fresh clone.
 #   make run     create the virtualenv, migrate, load demo data, serve on 127.0.0.1:$(PORT)
-#   make test    system packages, virtualenv, migration check, ruff, pytest
+#   make test    system packages, virtualenv, migration check, ruff, pytest (PostgreSQL: DATABASE_URL
+#                or the local server)
 #   make bench   performance figures
+#   make lock    re-compile requirements*.txt (hashed locks) from requirements*.in
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
@@ -13,15 +15,25 @@ PORT ?= 8000
 # poppler-utils (pdftotext/pdfinfo/pdftoppm in PDF tests), fonts-dejavu-core (symbol fallback).
 SYSTEM_PACKAGES := chromium libharfbuzz-subset0 poppler-utils fonts-dejavu-core
 
-.PHONY: venv system-deps run test bench lint format
+.PHONY: venv lock system-deps run test test-run bench lint format
 
 venv: $(VENV)/.stamp
 
-# Re-installs only when a requirements file changes (the stamp is older than it).
+# Installs the dev lock (the runtime lock plus test tools), every file checked against its hash.
+# Re-installs only when a lock changes (the stamp is older than it).
 $(VENV)/.stamp: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
+
+# Re-compiles both locks from the short direct lists in requirements*.in, keeping current pins
+# (`make lock UPGRADE=1` moves everything to the newest versions the .in files allow). The dev
+# lock is constrained by the runtime lock, so both pin the same versions.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
+lock: venv
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 system-deps:
 	@missing=""; \
@@ -47,11 +59,27 @@ run: venv
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The tests run on PostgreSQL only. Without DATABASE_URL, `make test` uses the local server on
+# 127.0.0.1:5432 (.ci/postgres starts it when it is down and we are root, and creates the
+# database), says so on its first line, and stops if there is none.
+TEST_DB_NAME ?= secrelease
+test:
+	@if [ -n "$${DATABASE_URL:-}" ]; then \
+	  echo "make test: database from DATABASE_URL: $$(echo "$$DATABASE_URL" | sed -E 's#//([^:/@]*):[^@/]*@#//\1:***@#')"; \
+	else \
+	  echo "make test: DATABASE_URL is not set: using the local PostgreSQL, postgres://postgres@127.0.0.1:5432/$(TEST_DB_NAME)"; \
+	  DATABASE_URL="$$(.ci/postgres $(TEST_DB_NAME))" || { \
+	    echo "make test: FAIL: no PostgreSQL to test on; start it or set DATABASE_URL (the tests do not run on SQLite)" >&2; \
+	    exit 1; }; \
+	  export DATABASE_URL; \
+	fi; \
+	$(MAKE) --no-print-directory test-run
+
 # Playwright's sync API inside Django's live_server needs this in the test process.
-test: export DJANGO_ALLOW_ASYNC_UNSAFE = true
+test-run: export DJANGO_ALLOW_ASYNC_UNSAFE = true
 # The settings' development key is used only when SECRET_KEY is unset.
-test bench: export DJANGO_DEV_SECRET ?= 1
-test: system-deps venv
+test-run bench: export DJANGO_DEV_SECRET ?= 1
+test-run: system-deps venv
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

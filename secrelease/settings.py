@@ -6,6 +6,8 @@ SECRET_KEY    required when DEBUG is off.
 DEBUG         "1"/"true" for development; off by default.
 ALLOWED_HOSTS comma-separated host names.
 PUBLIC_WHITE_RIDS  "0" hides issued versions of White releases from anonymous visitors.
+STATIC_ROOT   where `collectstatic` writes the files WhiteNoise serves (default staticfiles/).
+The README's Configuration table lists the rest.
 """
 
 import os
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `runserver` leaves /static/ to WhiteNoise too, as in production.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -51,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ from STATIC_ROOT under gunicorn: no web server needed for it.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +111,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# `collectstatic` writes each file under a content-hashed name (app.3f2a9c1b.css) with gzip and
+# Brotli copies; WhiteNoise serves those with a far-future cache header. Pages then refuse to
+# render until collectstatic has run, so under pytest (which sets PYTEST_VERSION; it collects
+# nothing) names stay plain and WhiteNoise finds files per request. tests/test_serving.py switches
+# both back to check what production serves.
+_UNDER_PYTEST = "PYTEST_VERSION" in os.environ
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if _UNDER_PYTEST
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_AUTOREFRESH = DEBUG or _UNDER_PYTEST
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -126,17 +147,31 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and container probes ask over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Everything goes to stderr (gunicorn's error log, the container's log) through the root
+# handler, in every mode: Django's own default sends its records to the console only with DEBUG
+# and mails ADMINS otherwise. Request errors (django.request: each 500 with its traceback) and
+# security warnings (django.security: bad Host headers, CSRF failures) are logged when DEBUG is
+# off too; 404s and other 4xx are left to the access log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "weasyprint": {"handlers": ["console"], "level": "ERROR"},
-        "fontTools": {"handlers": ["console"], "level": "ERROR"},
+        # Configured without handlers: this removes Django's defaults, records reach the root.
+        "django": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
     },
 }
