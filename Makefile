@@ -1,7 +1,7 @@
 # SEC Release Manager: every set-up step needed from a fresh clone.
 #   make run     create the virtualenv, migrate, load demo data, serve on 127.0.0.1:$(PORT)
-#   make test    system packages, virtualenv, migration check, ruff, pytest (PostgreSQL: DATABASE_URL
-#                or the local server)
+#   make test    system packages, virtualenv, lint, migration check, pytest (PostgreSQL:
+#                DATABASE_URL or the local server)
 #   make bench   performance figures
 #   make lock    re-compile requirements*.txt (hashed locks) from requirements*.in
 SHELL := /bin/bash
@@ -79,11 +79,18 @@ test:
 test-run: export DJANGO_ALLOW_ASYNC_UNSAFE = true
 # The settings' development key is used only when SECRET_KEY is unset.
 test-run bench: export DJANGO_DEV_SECRET ?= 1
-test-run: system-deps venv
+# The suite runs in random order (pytest-randomly; the seed is printed, `-p randomly -p
+# "randomly_seed=N"` repeats it) on every core (pytest-xdist), then the browser tests in a
+# process of their own: their live server flushes its database after each test. PYTEST_ARGS runs
+# just those arguments instead.
+test-run: system-deps venv lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(VENV)/bin/pytest -n auto --dist loadfile --ignore=tests/browser
+	$(VENV)/bin/pytest tests/browser
+else
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+endif
 
 # Figures need the demo data: load it (idempotent) into the configured database first.
 bench: venv
@@ -91,10 +98,11 @@ bench: venv
 	$(PY) manage.py load_demo
 	$(PY) manage.py bench
 
+# The pre-commit hooks (.pre-commit-config.yaml: ruff, djhtml, django-upgrade) on every file.
 lint: venv
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates

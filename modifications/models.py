@@ -25,7 +25,7 @@ class SECDocumentKind(models.TextChoices):
 class SECDocument(models.Model):
     """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6)."""
 
-    kind = models.CharField(max_length=10, choices=SECDocumentKind.choices)
+    kind = models.CharField(max_length=10, choices=SECDocumentKind)
     code = models.CharField(max_length=3, help_text="Letter(s) or number, e.g. H, 8, AD.")
     title = models.CharField(max_length=200)
     position = models.PositiveIntegerField(
@@ -111,20 +111,20 @@ class Modification(models.Model):
         help_text="One sentence for the RID scope, starting with 'will', e.g. "
         "'will insert guidance in SEC Appendix I ...'.",
     )
-    path = models.CharField(max_length=12, choices=Path.choices, default=Path.PATH_3)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DEVELOPMENT)
+    path = models.CharField(max_length=12, choices=Path, default=Path.PATH_3)
+    status = models.CharField(max_length=16, choices=Status, default=Status.DEVELOPMENT)
     impacts_dcc_systems = models.BooleanField("Impacts DCC Systems", default=False)
 
     duis_impact = models.CharField(
-        "Impacts DUIS", max_length=3, choices=ImpactValue.choices, default=ImpactValue.NO
+        "Impacts DUIS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
     )
     duis_footnote = models.CharField("DUIS footnote", max_length=300, blank=True)
     gbcs_impact = models.CharField(
-        "Impacts GBCS", max_length=3, choices=ImpactValue.choices, default=ImpactValue.NO
+        "Impacts GBCS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
     )
     gbcs_footnote = models.CharField("GBCS footnote", max_length=300, blank=True)
     ch_firmware_impact = models.CharField(
-        "Impacts CH firmware", max_length=3, choices=ImpactValue.choices, default=ImpactValue.NO
+        "Impacts CH firmware", max_length=3, choices=ImpactValue, default=ImpactValue.NO
     )
     ch_firmware_footnote = models.CharField("CH firmware footnote", max_length=300, blank=True)
 
@@ -284,11 +284,11 @@ class Decision(models.Model):
     modification = models.ForeignKey(
         Modification, on_delete=models.PROTECT, related_name="decisions"
     )
-    kind = models.CharField(max_length=24, choices=DecisionKind.choices)
-    body = models.CharField(max_length=16, choices=DecisionBody.choices)
+    kind = models.CharField(max_length=24, choices=DecisionKind)
+    body = models.CharField(max_length=16, choices=DecisionBody)
     date = models.DateField()
-    from_status = models.CharField(max_length=16, choices=Status.choices)
-    to_status = models.CharField(max_length=16, choices=Status.choices)
+    from_status = models.CharField(max_length=16, choices=Status)
+    to_status = models.CharField(max_length=16, choices=Status)
     reference_before = models.CharField(max_length=10)
     reference_after = models.CharField(max_length=10)
     notes = models.TextField(blank=True, max_length=2000)

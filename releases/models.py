@@ -30,7 +30,7 @@ class Release(models.Model):
     slug = models.SlugField(max_length=50, help_text="e.g. june-2021")
     go_live_date = models.DateField("Go-live date")
     classification = models.CharField(
-        max_length=5, choices=Classification.choices, default=Classification.WHITE
+        max_length=5, choices=Classification, default=Classification.WHITE
     )
     system_baseline_date = models.DateField(
         "Panel baseline of DCC System scope",
@@ -140,7 +140,7 @@ class ReleaseDateChange(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="date_changes")
     old_date = models.DateField()
     new_date = models.DateField()
-    decided_by = models.CharField(max_length=10, choices=DateDecidedBy.choices)
+    decided_by = models.CharField(max_length=10, choices=DateDecidedBy)
     decision_date = models.DateField()
     reason = models.TextField(max_length=2000)
     recorded_by = models.ForeignKey(
@@ -181,7 +181,7 @@ class ScopeItem(models.Model):
     part_label = models.CharField(
         max_length=100, blank=True, help_text="For a partial implementation, e.g. 'part 2'."
     )
-    state = models.CharField(max_length=10, choices=ScopeState.choices, default=ScopeState.IN_SCOPE)
+    state = models.CharField(max_length=10, choices=ScopeState, default=ScopeState.IN_SCOPE)
     added_on = models.DateField()
     added_after_deadline = models.BooleanField(default=False)
     exception_reason = models.TextField(
@@ -248,7 +248,7 @@ PARTICIPANT_ORDER = list(Participant.values)
 
 class PartyImpact(models.Model):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="party_impacts")
-    participant = models.CharField(max_length=12, choices=Participant.choices)
+    participant = models.CharField(max_length=12, choices=Participant)
     summary = models.TextField(
         blank=True,
         max_length=5000,
@@ -322,7 +322,7 @@ class TimelineEvent(models.Model):
     date = models.DateField()
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
-    kind = models.CharField(max_length=16, choices=TimelineKind.choices, default=TimelineKind.OTHER)
+    kind = models.CharField(max_length=16, choices=TimelineKind, default=TimelineKind.OTHER)
 
     class Meta:
         ordering = ["date", "id"]
@@ -377,7 +377,7 @@ class AcceptanceCriterion(models.Model):
         Release, on_delete=models.CASCADE, related_name="acceptance_criteria"
     )
     category = models.CharField(
-        max_length=20, choices=CriterionCategory.choices, default=CriterionCategory.OPERATIONAL
+        max_length=20, choices=CriterionCategory, default=CriterionCategory.OPERATIONAL
     )
     position = models.PositiveSmallIntegerField()
     text = models.TextField(max_length=2000)
@@ -445,8 +445,8 @@ class RidVersion(models.Model):
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_versions")
     major = models.PositiveSmallIntegerField()
     minor = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=8, choices=RidVersionKind.choices)
-    baseline_scope = models.CharField(max_length=6, choices=BaselineScope.choices, blank=True)
+    kind = models.CharField(max_length=8, choices=RidVersionKind)
+    baseline_scope = models.CharField(max_length=6, choices=BaselineScope, blank=True)
     date = models.DateField(help_text="The document date on the cover and in the history.")
     changes = models.TextField(max_length=2000)
     panel_decision = models.TextField(blank=True, max_length=2000)
@@ -509,7 +509,7 @@ class UpdatePaper(models.Model):
     reference = models.CharField(max_length=40, help_text="e.g. OPSG_33_0206_15")
     title = models.CharField(max_length=200, default="SEC Releases update")
     classification = models.CharField(
-        max_length=5, choices=Classification.choices, default=Classification.WHITE
+        max_length=5, choices=Classification, default=Classification.WHITE
     )
     as_of = models.DateField("As of")
     purpose = models.TextField(max_length=5000, blank=True)

@@ -49,3 +49,15 @@ def _plain_http():
     # Thousands of test users: hash their passwords with a fast hasher (as healthchecks does);
     # production keeps Django's default PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test hides a missing piece: any skip fails the run (locally and in CI)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and session.exitstatus == 0 and not hasattr(session.config, "workerinput"):
+        reporter.write_line(
+            f"FAILED: {len(skipped)} test(s) skipped; a skipped test hides a missing piece.",
+            red=True,
+        )
+        session.exitstatus = 1
