@@ -161,4 +161,4 @@ def test_the_print_stylesheet_links_its_fonts_by_hashed_name(client, db, product
 
     assert response.status_code == 200
     css = b"".join(response.streaming_content).decode()
-    assert re.search(r'url\("\.\./fonts/LiberationSans-Regular\.[0-9a-f]{12}\.woff2"\)', css)
+    assert re.search(r'url\("\.\./fonts/LiberationSans-Regular\.[0-9a-f]{12}\.ttf"\)', css)
