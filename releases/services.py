@@ -210,16 +210,20 @@ def panel_baseline_errors(*, release, scope, meeting_date, decision):
 
 
 @transaction.atomic
-def panel_baseline_record(*, actor, release, scope, meeting_date, decision, rid_version=None):
+def panel_baseline_record(
+    *, actor, release, scope, meeting_date, decision, rid_version=None, rid_version_number=""
+):
     """Record that the Panel baselined a scope of the release's RID at a meeting (domain.md
     section 13, rules 6 and 7). From then on the release's baseline date for that scope is the
     meeting date (no longer a plan), its timeline row and calendar entry move to it, and the
     policy checks (R1, R2) count the scope as baselined from that date.
 
     scope: "system" (DCC System scope) or "full"; meeting_date: the Panel meeting (a date before
-    go-live); decision: the Panel's decision, as minuted; rid_version: the RidVersion it baselined
-    (rid_issue_version passes it, in the same transaction), or None for a baseline whose RID is
-    not kept here. Each scope is baselined once. Raises ValidationError with a sentence per field.
+    go-live); decision: the Panel's decision, as minuted; rid_version: the RidVersion it baselined,
+    or None for a baseline whose RID is not kept here; rid_issue_version records the baseline
+    just before it builds the version (rid_version_number, e.g. "2.0") and then ties the version
+    to it, in the same transaction. Each scope is baselined once. Raises ValidationError with a
+    sentence per field.
     """
     release = Release.objects.select_for_update().get(pk=release.pk)
     decision = (decision or "").strip()
@@ -244,20 +248,20 @@ def panel_baseline_record(*, actor, release, scope, meeting_date, decision, rid_
         release.save(update_fields=[field])
     _timeline_follow_baselines(release)
     scope_label = baseline.get_scope_display()
+    number = rid_version.number if rid_version else rid_version_number
     register.event_record(
         actor=actor,
         subject=release,
         action="release.baselined",
         summary=f"{scope_label} of {release.name} baselined by the Panel on "
-        f"{long_date(meeting_date)}"
-        + (f" (RID version {rid_version.number})" if rid_version else ""),
+        f"{long_date(meeting_date)}" + (f" (RID version {number})" if number else ""),
         reason=decision,
         effective_date=meeting_date,
         changes={field: [planned.isoformat() if planned else None, meeting_date.isoformat()]},
         data={
             "scope": scope,
             "panel_baseline": baseline.pk,
-            "rid_version": rid_version.pk if rid_version else None,
+            "rid_version": number or None,
             "planned": planned.isoformat() if planned else None,
         },
     )

@@ -344,6 +344,18 @@ def _rid_freeze(
     Panel baseline of a baseline version and the rid.issued Event."""
     number = rid_next_number(release, kind)
     major, minor = (int(n) for n in number.split("."))
+    baseline = None
+    if kind == RidVersionKind.BASELINE:
+        # Recorded first, so the version's own timeline shows the Panel meeting that baselined it.
+        baseline = release_services.panel_baseline_record(
+            actor=actor,
+            release=release,
+            scope=baseline_scope,
+            meeting_date=panel_meeting_date,
+            decision=panel_decision,
+            rid_version_number=number,
+        )
+        release.refresh_from_db()
     rid = build_rid(release, version=number, version_date=date, changes=changes)
     pdf_bytes, rid = render.render_rid(rid)
     sha256 = hashlib.sha256(pdf_bytes).hexdigest()
@@ -386,15 +398,9 @@ def _rid_freeze(
             "unreviewed_reason": unreviewed_reason,
         },
     )
-    if kind == RidVersionKind.BASELINE:
-        release_services.panel_baseline_record(
-            actor=actor,
-            release=release,
-            scope=baseline_scope,
-            meeting_date=panel_meeting_date,
-            decision=panel_decision,
-            rid_version=version,
-        )
+    if baseline is not None:
+        baseline.rid_version = version
+        baseline.save(update_fields=["rid_version"])
     return version
 
 
