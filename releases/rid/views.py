@@ -525,6 +525,8 @@ def rid_diff(request, release):
     versions = rid_versions(release)
     numbers = [v.number for v in versions]
     analyst = is_analyst(request.user)
+    if DRAFT in (request.GET.get("to"), request.GET.get("from")) and not analyst:
+        raise PermissionDenied("Only SECAS analysts can see the live draft.")
     choices = numbers + ([DRAFT] if analyst and numbers else [])
     if len(choices) < 2:
         return render(
@@ -533,8 +535,6 @@ def rid_diff(request, release):
             {"release": release, "diff": None, "numbers": numbers, "too_few": True},
         )
     to_number = request.GET.get("to") or numbers[-1]
-    if to_number == DRAFT and not analyst:
-        raise PermissionDenied("Only SECAS analysts can see the live draft.")
     if to_number not in choices:
         raise Http404("Choose two issued versions of this RID.")
     default_from = (
@@ -542,8 +542,6 @@ def rid_diff(request, release):
     )
     from_number = request.GET.get("from") or default_from
     if from_number == DRAFT:
-        if not analyst:
-            raise PermissionDenied("Only SECAS analysts can see the live draft.")
         from_number, to_number = to_number, from_number
     if from_number not in numbers:
         raise Http404("Choose two issued versions of this RID.")
