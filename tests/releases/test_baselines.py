@@ -19,6 +19,8 @@ from tests.factories import make_release
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+MEETING = D(2020, 12, 11)
+DOCUMENT_DATE = D(2020, 12, 14)
 
 
 @pytest.fixture
@@ -32,9 +34,7 @@ def _rows(release, kind):
     )
 
 
-def _issue_baseline(
-    analyst, release, *, scope="full", meeting=D(2020, 12, 11), date=D(2020, 12, 14)
-):
+def _issue_baseline(analyst, release, *, scope="full", meeting=MEETING, date=DOCUMENT_DATE):
     return rid_services.rid_issue_version(
         unreviewed_reason="The Panel met yesterday.",
         actor=analyst,
