@@ -245,6 +245,10 @@ def _tick(value):
     return "impacted" if value else "not impacted"
 
 
+def _ticked(names):
+    return f"ticked: {', '.join(names)}" if names else "nothing ticked"
+
+
 def _needed(value):
     return "needed" if value else "not needed"
 
@@ -368,9 +372,7 @@ def _matrix(c, prefix, old_columns, old_rows, new_columns, new_rows, *, row_key,
         was_row = old_by.get(k)
         if was_row is None:
             ticked = [new_names[col] for col, v in now.items() if v]
-            c.add(
-                "added", f"{prefix}: {row.label}", after="impacts " + (", ".join(ticked) or "none")
-            )
+            c.add("added", f"{prefix}: {row.label}", after=_ticked(ticked))
             continue
         if was_row.label != row.label:
             c.add("changed", f"{prefix}: row label", was_row.label, row.label)
@@ -397,7 +399,7 @@ def _matrix(c, prefix, old_columns, old_rows, new_columns, new_rows, *, row_key,
             c.add(
                 "removed",
                 f"{prefix}: {row.label}",
-                before="impacts " + (", ".join(ticked) or "none"),
+                before=_ticked(ticked),
             )
 
 
@@ -407,7 +409,10 @@ def _compare_modification(c, prefix, o, m):
     if _state(o) != _state(m):
         c.add("changed", f"{prefix}: state", _state(o), _state(m))
     elif o.status != m.status:
-        c.add("changed", f"{prefix}: status", o.status, m.status)
+        before, after = o.status_label, m.status_label
+        if before == after:
+            before, after = o.status, m.status
+        c.add("changed", f"{prefix}: status", before, after)
     c.fields(
         prefix,
         o,

@@ -8,11 +8,11 @@ from ..pdf import AUTHOR, PRINT_CSS, css_string, render_document, render_pdf
 
 def comparison_title(rid, diff):
     """The running header of a comparison copy: it says on every page that it is not an issued
-    version."""
+    version (short enough for one line)."""
     since = f"v{diff.from_version}" if diff.from_version else "the previous version"
     return (
-        f"COMPARISON COPY, not an issued version: {rid.running_title} with the changes "
-        f"since {since}"
+        f"COMPARISON COPY, not an issued version: {rid.release_name} RID v{rid.version} with "
+        f"the changes since {since}"
     )
 
 

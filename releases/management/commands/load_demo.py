@@ -49,10 +49,7 @@ PARTICIPANT_FIELDS = {
     "dcc": "impacts_dcc",
 }
 DEMO_REASON = "Demo data transcribed from the seed documents (fixtures/demo.py)."
-DEMO_UNREVIEWED = (
-    "Replayed from the seed's document history (Appendix 1 of the RID): who reviewed it then is "
-    "not recorded."
-)
+DEMO_UNREVIEWED = "demo history replayed from the seed"
 MARKER_RELEASE = "june-2021"
 MARKER_VERSION = (8, 0)
 
