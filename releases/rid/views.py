@@ -407,6 +407,7 @@ def rid_version_list(request, release):
         .order_by("-major", "-minor")
     )
     for v in versions:
+        v.release = release  # its links need the slug: no query per version
         v.json_sha256 = json_sha256(release, v)
     return render(
         request,

@@ -407,3 +407,41 @@ def test_the_first_version_never_lists_a_modification_as_removed_and_added(analy
         rid_services.rid_draft_changes(release, "issued")
         == "Updated following MP200 being added to scope."
     )
+
+
+# -- query counts --------------------------------------------------------------------------------
+
+
+def _queries(client_, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client_.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_version_list_and_a_review_page_keep_their_queries_whatever_the_history(
+    analyst, reviewer, june, reviewer_client, django_assert_num_queries
+):
+    from tests.releases.rid_data import release_of_size
+
+    big = release_of_size(analyst, 30, slug="big", first_number=2000)
+    for n in range(5):
+        rid_services.rid_issue_version(
+            unreviewed_reason="x",
+            actor=analyst,
+            release=big,
+            kind="issued",
+            date=D(2029, 1, 2 + n),
+            changes=f"v{n}",
+        )
+    small_review = submit(analyst, june)
+    big_review = submit(analyst, big, date=D(2029, 2, 1))
+    expected = _queries(reviewer_client, url("rid_version_list", june))
+    with django_assert_num_queries(expected):
+        reviewer_client.get(url("rid_version_list", big))
+    expected = _queries(reviewer_client, url("rid_review", june, small_review.pk))
+    with django_assert_num_queries(expected):
+        reviewer_client.get(url("rid_review", big, big_review.pk))
