@@ -491,6 +491,8 @@ class BaseDecisionStepFormSet(forms.BaseFormSet):
                     f"{last[1]:%-d %B %Y}): enter the decisions in the order they were taken.",
                 )
             last = (number, date)
+        if any(form.errors for form in self.forms):
+            return
         if not self.steps():
             raise ValidationError("Enter at least one decision: choose it and give its date.")
 

@@ -348,6 +348,12 @@ def sec_document_list(request):
     )
 
 
+def _posted(request):
+    """The POST data on a POST (even an empty one, so that the form says what is missing);
+    None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _catalogue_url(document=None):
     url = reverse("modifications:sec_document_list")
     return f"{url}#doc-{document.pk}" if document is not None else url
@@ -355,7 +361,7 @@ def _catalogue_url(document=None):
 
 @analyst_required
 def sec_document_create(request):
-    form = SECDocumentForm(request.POST or None)
+    form = SECDocumentForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             document = services.sec_document_create(actor=request.user, **form.service_fields())
@@ -374,7 +380,7 @@ def sec_document_create(request):
 @analyst_required
 def sec_document_edit(request, pk):
     document = get_object_or_404(SECDocument, pk=pk)
-    form = SECDocumentForm(request.POST or None, instance=document)
+    form = SECDocumentForm(_posted(request), instance=document)
     if request.method == "POST" and form.is_valid():
         try:
             changes = services.sec_document_update(
@@ -409,7 +415,7 @@ def sec_document_retire(request, pk):
     if document.is_retired:
         messages.info(request, f"{document} is already retired.")
         return redirect(_catalogue_url(document))
-    form = SECDocumentRetireForm(request.POST or None, default_date=last_date.last_used(request))
+    form = SECDocumentRetireForm(_posted(request), default_date=last_date.last_used(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.sec_document_retire(
@@ -447,7 +453,7 @@ def sec_document_reinstate(request, pk):
     if not document.is_retired:
         messages.info(request, f"{document} is in force: there is nothing to reinstate.")
         return redirect(_catalogue_url(document))
-    form = ReasonForm(request.POST or None, help_text="e.g. \u2018Retired by mistake\u2019.")
+    form = ReasonForm(_posted(request), help_text="e.g. \u2018Retired by mistake\u2019.")
     if request.method == "POST" and form.is_valid():
         try:
             services.sec_document_reinstate(

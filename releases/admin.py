@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 
 from . import services
-from .policy import rules
 from .models import (
     AcceptanceCriterion,
     DateDecidedBy,
@@ -22,6 +21,7 @@ from .models import (
     SecasCostLine,
     TimelineEvent,
 )
+from .policy import rules
 
 
 class ReasonAdminForm(forms.ModelForm):

@@ -60,13 +60,19 @@ def _modification(reference, url_name, **kwargs):
     return modification, None
 
 
+def _posted(request):
+    """The POST data on a POST (even an empty one, so that the form says what is missing);
+    None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 @analyst_required
 def decision_record(request, reference):
     modification, redirect_to = _modification(reference, "releases:decision_record")
     if redirect_to:
         return redirect_to
     form = DecisionRecordForm(
-        request.POST or None,
+        _posted(request),
         modification=modification,
         default_date=last_date.last_used(request),
     )
@@ -181,7 +187,7 @@ def decision_correct(request, reference, pk):
     latest = modification.decisions.standing().order_by("-date", "-id").first()
     correctable = not decision.is_corrected and latest is not None and latest.pk == decision.pk
     form = ReasonForm(
-        request.POST or None,
+        _posted(request),
         help_text="Recorded with the correction, e.g. \u2018Recorded on the wrong modification: "
         "the Change Board voted on MP107\u2019.",
     )
