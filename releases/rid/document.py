@@ -267,20 +267,25 @@ class Rid:
     @property
     def document_matrix_parts(self):
         """The document matrix in parts of at most MATRIX_COLUMNS modification columns, so that
-        a large release still fits the page width."""
+        a large release still fits the page width.
+
+        A part lists the documents its own modifications change: a row without a tick in that
+        part is left out. With one part nothing is left out (every document of the matrix is
+        changed by one of the modifications); with 200 modifications and 44 documents the 25
+        parts shrink from 44 rows each to the dozen or so their modifications touch, which is
+        most of the time and memory of laying out such a RID."""
         columns = self.document_matrix_columns
         count = max(1, -(-len(columns) // MATRIX_COLUMNS))
         parts = []
         for n in range(count):
             start, stop = n * MATRIX_COLUMNS, (n + 1) * MATRIX_COLUMNS
+            rows = (MatrixRow(r.label, r.cells[start:stop]) for r in self.document_matrix)
             parts.append(
                 MatrixPart(
                     number=n + 1,
                     of=count,
                     columns=columns[start:stop],
-                    rows=tuple(
-                        MatrixRow(r.label, r.cells[start:stop]) for r in self.document_matrix
-                    ),
+                    rows=tuple(row for row in rows if any(row.cells)),
                 )
             )
         return parts
