@@ -35,6 +35,7 @@ from ..models import (
     Classification,
     GlossaryEntry,
     Participant,
+    Release,
     RidVersion,
 )
 
@@ -592,13 +593,35 @@ def parse_version_number(number):
 
 
 def rid_versions(release):
-    """Every issued version of a release, oldest first, without content or PDF. One query."""
+    """Every issued version of a release, oldest first, without content or PDF (each knows its
+    release: no query for get_absolute_url). One query."""
     return list(
-        RidVersion.objects.filter(release=release)
-        .select_related("issued_by")
+        release.rid_versions.select_related("issued_by")
         .only(*VERSION_LIST_FIELDS)
         .order_by("major", "minor")
     )
+
+
+# What the pages of issued versions show of their release (the rest is loaded if asked for).
+RELEASE_IDENTITY_FIELDS = ("id", "name", "slug", "go_live_date", "classification")
+
+
+def release_with_versions(slug):
+    """(release, its issued versions oldest first, without content or PDF) for a slug, in one
+    query when the release has versions (two when it has none); (None, []) for an unknown
+    slug. The pages of issued versions start here."""
+    versions = list(
+        RidVersion.objects.filter(release__slug=slug)
+        .select_related("release", "issued_by")
+        .only(*VERSION_LIST_FIELDS, *(f"release__{name}" for name in RELEASE_IDENTITY_FIELDS))
+        .order_by("major", "minor")
+    )
+    if not versions:
+        return Release.objects.filter(slug=slug).first(), []
+    release = versions[0].release
+    for version in versions:
+        version.release = release
+    return release, versions
 
 
 def rid_version_get(release, number, *, with_content=True, with_pdf=False):

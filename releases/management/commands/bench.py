@@ -483,6 +483,30 @@ def _get(url, cookie):
         return response.status, response.read()
 
 
+SERVER_APP_NAME = "secrelease-bench-server"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _processes():
+    """(pid, parent pid) of every process (Linux /proc)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            yield int(entry.name), int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _cpu_seconds(pid):
+    """User + system CPU seconds of a process so far; 0 when it is not on this machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 class Server:
     """gunicorn with gunicorn.conf.py and WORKERS workers on a free loopback port."""
 
@@ -498,6 +522,8 @@ class Server:
             "STATIC_ROOT": str(static_root),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DEBUG": "0",
+            # The workers' database sessions carry this name: their CPU is counted too.
+            "PGAPPNAME": SERVER_APP_NAME,
         }
         command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
         # Workers are recycled after max_requests in production; at a thousand requests a second
@@ -524,6 +550,20 @@ class Server:
                 time.sleep(0.3)
         raise CommandError(f"gunicorn did not answer /healthz within a minute:\n{self.errors()}")
 
+    def cpu_seconds(self):
+        """CPU time used so far by the gunicorn workers and, when PostgreSQL runs on this
+        machine, by the database sessions they opened: what one request costs the machine,
+        whatever else runs on it (the load generator excepted)."""
+        pids = [pid for pid, ppid in _processes() if ppid == self.process.pid]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = %s",
+                    [SERVER_APP_NAME],
+                )
+                pids += [row[0] for row in cursor.fetchall()]
+        return sum(_cpu_seconds(pid) for pid in pids)
+
     def errors(self):
         self.log.seek(0)
         return self.log.read().decode(errors="replace")[-3000:]
@@ -536,7 +576,12 @@ class Server:
             self.process.kill()
 
 
+UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}
+
+
 def _wrk(url, cookie, duration, connections):
+    """Requests per second wrk measured, after waiting for the requests still in the workers:
+    a slow page must not eat into the next page's run."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "60s"]
     for name, value in HEADERS.items():
         command += ["-H", f"{name}: {value}"]
@@ -545,7 +590,30 @@ def _wrk(url, cookie, duration, connections):
     output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx or 3xx responses" in output or "Socket errors" in output:
         raise CommandError(f"wrk saw failed requests on {url}:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\b", output)
+    if latency:
+        time.sleep(float(latency.group(1)) * UNITS[latency.group(2)])
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return rate, int(re.search(r"(\d+) requests in", output).group(1))
+
+
+# A page slower than this is timed by a few requests (_sequential_rate), not loaded by wrk.
+SLOW = 0.5
+
+
+def _sequential_rate(url, cookie, requests=2):
+    """(Requests per second, requests) of WORKERS clients each making `requests` requests in
+    turn."""
+    start = time.perf_counter()
+    threads = [
+        threading.Thread(target=lambda: [_get(url, cookie) for _ in range(requests)])
+        for _ in range(WORKERS)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return WORKERS * requests / (time.perf_counter() - start), WORKERS * requests
 
 
 def _python_load(url, cookie, duration, connections):
@@ -566,7 +634,7 @@ def _python_load(url, cookie, duration, connections):
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / (time.monotonic() - start)
+    return sum(counts) / (time.monotonic() - start), sum(counts)
 
 
 # -- the command ---------------------------------------------------------------------------------
@@ -665,41 +733,61 @@ class Command(BaseCommand):
             server = Server(static_root)
             try:
                 server.wait()
+                seconds, sizes = {}, {}
                 for page in pages:  # every page answers 200 before anything is timed
-                    status, body = _get(server.base + page.url, cookies[page.user])
-                    if status != 200:
-                        raise CommandError(f"{page.url} answered {status}, not 200.")
-                    load(server.base + page.url, cookies[page.user], 1, connections)  # warm
+                    url, cookie = server.base + page.url, cookies[page.user]
+                    times = []
+                    for _ in range(3):
+                        start = time.perf_counter()
+                        status, body = _get(url, cookie)
+                        times.append(time.perf_counter() - start)
+                        if status != 200:
+                            raise CommandError(f"{page.url} answered {status}, not 200.")
+                    seconds[page.url], sizes[page.url] = _median(times), len(body)
+                    if seconds[page.url] < SLOW:
+                        load(url, cookie, 1, connections)  # warm every worker
                 rates = {page.url: [] for page in pages}
-                sizes = {
-                    page.url: len(_get(server.base + page.url, cookies[page.user])[1])
-                    for page in pages
-                }
+                cpu = {page.url: [] for page in pages}
                 for _run in range(runs):
                     for page in pages:
-                        rates[page.url].append(
-                            load(server.base + page.url, cookies[page.user], duration, connections)
-                        )
+                        url, cookie = server.base + page.url, cookies[page.user]
+                        before = server.cpu_seconds()
+                        if seconds[page.url] >= SLOW:
+                            # Seconds per request: a few requests one after the other, as many
+                            # at once as there are workers, instead of a load that would
+                            # still be running when the next page is measured.
+                            rate, requests = _sequential_rate(url, cookie)
+                        else:
+                            rate, requests = load(url, cookie, duration, connections)
+                        rates[page.url].append(rate)
+                        cpu[page.url].append((server.cpu_seconds() - before) / max(requests, 1))
             finally:
                 server.stop()
         self.stdout.write("")
         self.stdout.write(
             f"Pages: gunicorn (gunicorn.conf.py, {WORKERS} workers, DEBUG off), {tool}, "
-            f"{runs} runs x {duration:g} s each, interleaved; ratio = median over runs of "
-            "(page req/s / trivial req/s in the same run)"
+            f"{runs} runs x {duration:g} s each, interleaved. req/s ratio: median over runs of "
+            "page req/s / trivial req/s in the same run (the target). CPU ratio: the same with "
+            "the CPU one request costs the workers and their database sessions (steadier on a "
+            "busy machine, where waiting for the database penalises every query)."
         )
         self.stdout.write(
-            f"  {'page':<44} {'req/s':>8} {'ratio':>7} {'KiB':>6}  {'target':<8} result"
+            f"  {'page':<40} {'req/s':>7} {'ratio':>6}  {'target':<6} {'result':<6} "
+            f"{'CPU ms':>6} {'ratio':>6} {'KiB':>5}"
         )
-        reference = rates[pages[0].url]
+        reference, reference_cpu = rates[pages[0].url], cpu[pages[0].url]
         for page in pages:
             values = rates[page.url]
-            ratio = _median([v / t for v, t in zip(values, reference, strict=True)])
+            ratio = _median([v / t for v, t in zip(values, reference, strict=True) if t])
+            cpu_ratio = _median(
+                [t / v for v, t in zip(cpu[page.url], reference_cpu, strict=True) if v]
+            )
             target = f">= {page.target:.0%}" if page.target else ""
             verdict = _verdict(ratio >= page.target) if page.target else ""
             self.stdout.write(
-                f"  {page.label:<44} {_median(values):>8.1f} {ratio:>7.1%} "
-                f"{sizes[page.url] / 1024:>6.0f}  {target:<8} {verdict}"
+                f"  {page.label:<40} {_median(values):>7.1f} {ratio:>6.1%}  {target:<6} "
+                f"{verdict:<6} {_median(cpu[page.url]) * 1000:>6.2f} {cpu_ratio:>6.1%} "
+                f"{sizes[page.url] / 1024:>5.0f}"
             )
 
 
