@@ -98,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered pages and documents (secrelease/caching.py) in a table of the database, which every
 # gunicorn worker shares and `make run` has already: no other service to run. The table is
-# created by `migrate` (modifications migration 0004). Entries are keyed by what they were
+# created by `migrate` (modifications migration 0006). Entries are keyed by what they were
 # built from, so none is ever stale; old ones expire or are culled.
 CACHES = {
     "default": {

@@ -18,7 +18,7 @@ def create_cache_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("modifications", "0003_recommend_direct_to_report"),
+        ("modifications", "0005_sec_document_catalogue_complete"),
     ]
 
     operations = [
