@@ -96,6 +96,23 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered pages and documents (secrelease/caching.py) in a table of the database, which every
+# gunicorn worker shares and `make run` has already: no other service to run. The table is
+# created by `migrate` (modifications migration 0006). Entries are keyed by what they were
+# built from, so none is ever stale; old ones expire or are culled.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "secrelease_cache",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+if "PYTEST_VERSION" in os.environ:
+    # Tests roll their data back and make the same keys again: nothing is kept between them
+    # (tests/test_caching.py turns a cache on to test it).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -126,6 +143,11 @@ STORAGES = {
     },
 }
 WHITENOISE_AUTOREFRESH = DEBUG or _UNDER_PYTEST
+
+# ModelBackend reading the user's roles and the register revision with the user, and database
+# sessions read with SQL written once: two queries per page for a logged-in user.
+AUTHENTICATION_BACKENDS = ["secrelease.roles.RolesBackend"]
+SESSION_ENGINE = "secrelease.sessions"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
