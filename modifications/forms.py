@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from secrelease.edits import EditTokenMixin
 from secrelease.forms import date_widget
 from secrelease.text import quoted_label
 
@@ -242,6 +243,8 @@ class _RegisterForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in REGISTER_FIELDS}
         data["sec_documents"] = list(data["sec_documents"])
         data["reason"] = self.cleaned_data.get("reason", "")
+        if "edit_token" in self.cleaned_data:
+            data["edit_token"] = self.cleaned_data["edit_token"]
         return data
 
 
@@ -316,7 +319,7 @@ class ModificationCreateForm(_RegisterForm):
         return data
 
 
-class ModificationEditForm(_RegisterForm):
+class ModificationEditForm(EditTokenMixin, _RegisterForm):
     """Edit a modification's register fields. Neither the reference nor the status is here:
     decisions convert DP to MP and move the status."""
 
@@ -435,12 +438,15 @@ class _ChangeRequestForm(forms.ModelForm):
         """The reference is checked by clean_reference and the service (CRTBC may repeat)."""
 
     def service_fields(self):
-        return {
+        fields = {
             "reference": self.cleaned_data["reference"],
             "title": self.cleaned_data["title"],
             "category": self.cleaned_data["category"],
             "reason": self.cleaned_data.get("reason", ""),
         }
+        if "edit_token" in self.cleaned_data:
+            fields["edit_token"] = self.cleaned_data["edit_token"]
+        return fields
 
 
 class ChangeRequestCreateForm(_ChangeRequestForm):
@@ -448,7 +454,7 @@ class ChangeRequestCreateForm(_ChangeRequestForm):
         super().__init__(*args, submit_label="Add the Change Request", **kwargs)
 
 
-class ChangeRequestEditForm(_ChangeRequestForm):
+class ChangeRequestEditForm(EditTokenMixin, _ChangeRequestForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, submit_label="Save changes", **kwargs)
 

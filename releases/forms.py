@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification
+from secrelease.edits import EditTokenMixin
 from secrelease.forms import date_widget, form_helper
 from secrelease.text import long_date
 
@@ -108,7 +109,7 @@ class ReleaseCreateForm(ReleaseModelForm):
         self.helper = form_helper()
 
 
-class ReleaseEditForm(ReleaseModelForm):
+class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
     """Every field of a release. Moving the go-live date needs a recorded decision (R10)."""
 
     decided_by = forms.ChoiceField(
@@ -284,7 +285,7 @@ class ScopeAddForm(forms.ModelForm):
         return cleaned
 
 
-class ScopeItemForm(forms.ModelForm):
+class ScopeItemForm(EditTokenMixin, forms.ModelForm):
     """Edit a scope item's part label, cut-off, fall-back release and exception reason."""
 
     reason = ReasonField()
@@ -382,7 +383,7 @@ class ReasonOnlyForm(forms.Form):
 # Parts of a release -----------------------------------------------------------------------
 
 
-class PartForm(forms.ModelForm):
+class PartForm(EditTokenMixin, forms.ModelForm):
     reason = ReasonField()
 
     def __init__(self, *args, **kwargs):
@@ -463,7 +464,7 @@ class AcceptanceCriterionForm(PartForm):
 # Glossary ---------------------------------------------------------------------------------
 
 
-class GlossaryEntryForm(forms.ModelForm):
+class GlossaryEntryForm(EditTokenMixin, forms.ModelForm):
     reason = ReasonField()
 
     class Meta:

@@ -85,14 +85,17 @@ def paper_edit(request, pk):
     section_forms = [
         forms.PaperSectionForm(data, instance=s, prefix=f"section-{s.pk}") for s in sections
     ]
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in section_forms):
+    reason_form = forms.PaperReasonForm(data)
+    valid = [form.is_valid(), reason_form.is_valid(), *(f.is_valid() for f in section_forms)]
+    if request.method == "POST" and all(valid):
         fields = form.paper_fields()
         try:
             services.paper_update(
                 actor=request.user,
                 paper=paper,
                 sections=_sections_from(form, section_forms),
-                reason=request.POST.get("reason", ""),
+                reason=reason_form.cleaned_data["reason"],
+                edit_token=form.cleaned_data.get("edit_token"),
                 **fields,
             )
         except ValidationError as exc:
@@ -106,6 +109,7 @@ def paper_edit(request, pk):
         {
             "form": form,
             "section_forms": section_forms,
+            "reason_form": reason_form,
             "paper": paper,
             "heading": f"Edit {paper.reference}",
         },
