@@ -594,3 +594,73 @@ class UpdatePaperSection(models.Model):
         if self.heading:
             return self.heading
         return f"{self.year} SEC Releases" if self.year else str(self.release_id)
+
+
+class RenderJobKind(models.TextChoices):
+    """What a render job makes."""
+
+    RID_DRAFT = "rid_draft", "Draft RID PDF"
+    RID_DIFF = "rid_diff", "RID PDF with the changes since an earlier version"
+    PAPER = "paper", "OPSG paper PDF"
+    RID_ISSUE = "rid_issue", "Issuing a RID version"
+
+
+class RenderJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RenderJob(models.Model):
+    """A PDF (or a RID version being issued) made by the task worker, off the request path
+    (releases.jobs). A ready PDF is also the cache of that document: `key` is the SHA-256 of
+    what was rendered (the RID value's JSON, two versions' JSON, the paper's print HTML) and
+    the renderer, so an unchanged draft is served without rendering it again."""
+
+    kind = models.CharField(max_length=10, choices=RenderJobKind)
+    key = models.CharField(max_length=64, blank=True, help_text="Empty for an issue.")
+    subject = models.CharField(
+        max_length=60, blank=True, help_text="'release:12', 'paper:3': whose document it is."
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=8, choices=RenderJobStatus, default=RenderJobStatus.QUEUED)
+    source = models.TextField(blank=True, help_text="The print HTML the worker renders.")
+    params = models.JSONField(default=dict, blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="renderjob_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RenderJobKind.values), name="renderjob_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RenderJobStatus.values), name="renderjob_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "status"], name="renderjob_user_status_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("releases:render_job", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status in (RenderJobStatus.QUEUED, RenderJobStatus.RUNNING)

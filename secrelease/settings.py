@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "modifications",
     "releases",
 ]
@@ -126,6 +128,26 @@ STORAGES = {
     },
 }
 WHITENOISE_AUTOREFRESH = DEBUG or _UNDER_PYTEST
+
+# PDFs are rendered by a task worker, off the request path (releases/jobs.py). TASKS_BACKEND:
+#   "immediate" (default): the task runs inside the request that queues it, so `make run` needs
+#               no other process; pages behave as before.
+#   "database": the queue is a table in this database (django-tasks-db); run the worker with
+#               `manage.py db_worker` (README, Deploying). No broker to operate.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+if TASKS_BACKEND not in {"immediate", "database"}:
+    raise ImproperlyConfigured("TASKS_BACKEND is 'immediate' or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+# How many PDFs one user may have waiting for the worker at a time.
+RENDER_QUEUE_LIMIT = int(os.environ.get("RENDER_QUEUE_LIMIT", "3"))
+# A job still waiting after this many seconds is taken as lost (worker down) and queued again.
+RENDER_JOB_STALE_SECONDS = int(os.environ.get("RENDER_JOB_STALE_SECONDS", "600"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

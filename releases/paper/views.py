@@ -3,16 +3,16 @@ Analysts write; Panel members read; a forged POST gets 403."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 
-from ..models import UpdatePaper
+from .. import jobs
+from ..models import RenderJobKind, UpdatePaper
 from . import forms, services
 from .document import build_paper, paper_queryset, spec_from_paper
-from .render import paper_pdf_bytes
+from .render import paper_print_html
 
 
 @reader_required
@@ -133,7 +133,14 @@ def paper_detail(request, pk):
 
 @reader_required
 def paper_pdf(request, pk):
-    _stored, value = _paper_value(pk)
-    response = HttpResponse(paper_pdf_bytes(value), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{value.reference}.pdf"'
-    return response
+    """The paper's PDF, made by the task worker (releases.jobs), cached by its print HTML."""
+    stored, value = _paper_value(pk)
+    html = paper_print_html(value)
+    return jobs.serve_pdf(
+        request,
+        kind=RenderJobKind.PAPER,
+        value=html,
+        build_html=lambda: html,
+        filename=f"{value.reference}.pdf",
+        subject=f"paper:{stored.pk}",
+    )

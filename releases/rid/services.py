@@ -154,10 +154,8 @@ def rid_draft_changes(release, kind="issued", baseline_scope=""):
     return f"Updated following {what}." if what else ""
 
 
-@transaction.atomic
-def rid_issue_version(
+def rid_issue_check(
     *,
-    actor,
     release,
     kind,
     date,
@@ -166,15 +164,9 @@ def rid_issue_version(
     panel_decision="",
     panel_meeting_date=None,
 ):
-    """Issue the next version of a release's RID from the live data (R17) and freeze it.
-
-    kind: "draft" (presented to the Panel, N.1), "issued" (next whole number) or "baseline" (next
-    whole number, recording baseline_scope "system"/"full", the Panel decision and the Panel
-    meeting date). The Rid is built as of now with this version's row added to its document
-    history; its JSON content, PDF bytes and their SHA-256 are stored and never change.
-    """
-
-    release = Release.objects.select_for_update().get(pk=release.pk)
+    """Raise the ValidationError rid_issue_version would raise for these values before
+    rendering anything (the issue page checks before queuing the worker). Returns the stripped
+    Changes text."""
     errors = {}
     if kind not in RidVersionKind.values:
         errors["kind"] = (
@@ -206,6 +198,39 @@ def rid_issue_version(
                 "new version cannot be dated before it."
             }
         )
+    return changes
+
+
+@transaction.atomic
+def rid_issue_version(
+    *,
+    actor,
+    release,
+    kind,
+    date,
+    changes,
+    baseline_scope="",
+    panel_decision="",
+    panel_meeting_date=None,
+):
+    """Issue the next version of a release's RID from the live data (R17) and freeze it.
+
+    kind: "draft" (presented to the Panel, N.1), "issued" (next whole number) or "baseline" (next
+    whole number, recording baseline_scope "system"/"full", the Panel decision and the Panel
+    meeting date). The Rid is built as of now with this version's row added to its document
+    history; its JSON content, PDF bytes and their SHA-256 are stored and never change.
+    """
+
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    changes = rid_issue_check(
+        release=release,
+        kind=kind,
+        date=date,
+        changes=changes,
+        baseline_scope=baseline_scope,
+        panel_decision=panel_decision,
+        panel_meeting_date=panel_meeting_date,
+    )
     number = rid_next_number(release, kind)
     major, minor = (int(n) for n in number.split("."))
     rid = build_rid(release, version=number, version_date=date, changes=changes)

@@ -11,14 +11,14 @@ An issued version is always shown from what was stored when it was issued (conte
 bytes), never rebuilt from the register.
 """
 
+import dataclasses
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -26,12 +26,20 @@ from django.views.decorators.http import require_http_methods, require_safe
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, is_analyst
 
-from ..models import BaselineScope, Release, RidVersion, RidVersionKind
+from .. import jobs
+from ..models import (
+    BaselineScope,
+    Release,
+    RenderJobKind,
+    RenderJobStatus,
+    RidVersion,
+    RidVersionKind,
+)
 from . import services
 from .diff import diff as rid_diff_of
 from .document import Rid, build_rid, rid_version_get, rid_versions
 from .forms import RidIssueForm
-from .render import render_rid_pdf
+from .render import render_rid_html
 
 # -- access ---------------------------------------------------------------------------------------
 
@@ -116,10 +124,18 @@ def rid_draft(request, slug):
 @analyst_required
 @require_safe
 def rid_draft_pdf(request, slug):
+    """The live draft's PDF, made by the task worker (releases.jobs); served from the cache
+    while the RID value is unchanged."""
     release = _release(slug)
     rid = build_rid(release)
-    return _pdf_response(
-        render_rid_pdf(rid), _filename(release, "", "pdf"), cache="private, no-store"
+    return jobs.serve_pdf(
+        request,
+        kind=RenderJobKind.RID_DRAFT,
+        # When it was built is not printed: leave it out of the cache key.
+        value=dataclasses.replace(rid, built_at="").to_json_text(),
+        build_html=lambda: render_rid_html(rid),
+        filename=_filename(release, "", "pdf"),
+        subject=f"release:{release.pk}",
     )
 
 
@@ -138,26 +154,39 @@ def rid_issue(request, slug):
         form = RidIssueForm(request.POST, numbers=numbers)
         if form.is_valid():
             data = form.cleaned_data
+            values = {
+                "kind": data["kind"],
+                "date": data["date"],
+                "changes": data["changes"],
+                "baseline_scope": data["baseline_scope"] or "",
+                "panel_decision": data["panel_decision"] or "",
+                "panel_meeting_date": data["panel_meeting_date"],
+            }
             try:
-                version = services.rid_issue_version(
-                    actor=request.user,
+                services.rid_issue_check(release=release, **values)
+                # Laying out the PDF takes seconds: the worker issues the version (jobs.py).
+                job = jobs.queue_rid_issue(
+                    request,
                     release=release,
-                    kind=data["kind"],
-                    date=data["date"],
-                    changes=data["changes"],
-                    baseline_scope=data["baseline_scope"] or "",
-                    panel_decision=data["panel_decision"] or "",
-                    panel_meeting_date=data["panel_meeting_date"],
+                    params={
+                        **values,
+                        "release": release.pk,
+                        "date": values["date"].isoformat(),
+                        "panel_meeting_date": values["panel_meeting_date"].isoformat()
+                        if values["panel_meeting_date"]
+                        else None,
+                    },
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
+            except jobs.QueueFull:
+                return jobs.queue_limit_response(request)
             else:
-                messages.success(
-                    request,
-                    f"Version {version.number} of the {release.name} RID is issued; its content "
-                    "and PDF are now frozen.",
-                )
-                return redirect(version.get_absolute_url())
+                if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
+                    form.add_error(None, job.error)
+                else:
+                    # Issued already (immediate backend), or the job page says "being issued".
+                    return jobs.see_other(job.get_absolute_url())
     else:
         kind = request.GET.get("kind", "issued")
         kind = kind if kind in kinds else "issued"
@@ -309,7 +338,14 @@ def rid_diff(request, release):
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied("The PDF with changes appended is for analysts and the Panel.")
         filename = f"{release.slug}-rid-v{to_number}-changes-since-v{from_number}.pdf"
-        return _pdf_response(render_rid_pdf(new, diff=changes), filename)
+        return jobs.serve_pdf(
+            request,
+            kind=RenderJobKind.RID_DIFF,
+            value=f"{old.to_json_text()}\n{new.to_json_text()}",
+            build_html=lambda: render_rid_html(new, diff=changes),
+            filename=filename,
+            subject=f"release:{release.pk}",
+        )
     return render(
         request,
         "releases/rid/rid_diff.html",
