@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from secrelease.edits import EditTokenMixin
-from secrelease.forms import date_widget
+from secrelease.forms import date_widget, validate_plausible_date
 from secrelease.text import quoted_label
 
 from . import lifecycle
@@ -380,6 +380,7 @@ class DecisionRecordForm(forms.ModelForm):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
+        validate_plausible_date(date)
         if date and date > timezone.localdate():
             raise ValidationError(
                 "A decision is recorded once it is taken: the date is in the future."

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from secrelease.edits import check_edit_token
 from secrelease.text import long_date, quoted_label
+from secrelease.validators import validate_plausible_date
 
 from . import lifecycle
 from .models import ChangeRequest, Decision, Event, FormerReference, Modification
@@ -329,6 +330,10 @@ def modification_decide(*, actor, modification, kind, date, notes=""):
         raise ValidationError({"kind": refusal})
     if date is None:
         raise ValidationError({"date": "Enter the date of the decision."})
+    try:
+        validate_plausible_date(date)
+    except ValidationError as exc:
+        raise ValidationError({"date": exc.messages}) from exc
     last = modification.decisions.order_by("-date", "-id").first()
     if last and date < last.date:
         raise ValidationError(

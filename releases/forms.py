@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 
 from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification
 from secrelease.edits import EditTokenMixin
-from secrelease.forms import date_widget, form_helper
+from secrelease.forms import PlausibleDateField, date_widget, form_helper
 from secrelease.text import long_date
 
 from .models import (
@@ -117,7 +117,7 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
         choices=[("", "---------"), *DateDecidedBy.choices],
         required=False,
     )
-    decision_date = forms.DateField(
+    decision_date = PlausibleDateField(
         label="Date of the decision", required=False, widget=date_widget()
     )
     reason = ReasonField(
@@ -332,7 +332,7 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
 
 
 class ScopeRemoveForm(forms.Form):
-    removed_on = forms.DateField(label="Date removed", widget=date_widget())
+    removed_on = PlausibleDateField(label="Date removed", widget=date_widget())
     reason = ReasonField(required=True, help_text="Why it leaves the scope.")
 
     def __init__(self, *args, **kwargs):
@@ -342,7 +342,7 @@ class ScopeRemoveForm(forms.Form):
 
 class ScopeMoveForm(forms.Form):
     to_release = forms.ModelChoiceField(label="Move to release", queryset=Release.objects.none())
-    moved_on = forms.DateField(label="Date moved", widget=date_widget())
+    moved_on = PlausibleDateField(label="Date moved", widget=date_widget())
     fell_out = forms.BooleanField(
         label="It fell out of scope: it missed its decision cut-off and lapses to this release "
         "(R7)",

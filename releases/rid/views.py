@@ -28,7 +28,6 @@ from secrelease.roles import analyst_required, can_read, is_analyst
 
 from .. import jobs
 from ..models import (
-    BaselineScope,
     Release,
     RenderJobKind,
     RenderJobStatus,
@@ -38,7 +37,7 @@ from ..models import (
 from . import services
 from .diff import diff as rid_diff_of
 from .document import Rid, build_rid, rid_version_get, rid_versions
-from .forms import RidIssueForm
+from .forms import RidCompareForm, RidIssueForm, RidRedraftForm
 from .render import render_rid_html
 
 # -- access ---------------------------------------------------------------------------------------
@@ -188,10 +187,7 @@ def rid_issue(request, slug):
                     # Issued already (immediate backend), or the job page says "being issued".
                     return jobs.see_other(job.get_absolute_url())
     else:
-        kind = request.GET.get("kind", "issued")
-        kind = kind if kind in kinds else "issued"
-        scope = request.GET.get("baseline_scope", "")
-        scope = scope if scope in BaselineScope.values else ""
+        kind, scope = RidRedraftForm(request.GET).values()
         form = RidIssueForm(
             numbers=numbers,
             initial={
@@ -322,16 +318,17 @@ def rid_diff(request, release):
             "releases/rid/rid_diff.html",
             {"release": release, "diff": None, "numbers": numbers, "too_few": True},
         )
-    to_number = request.GET.get("to") or numbers[-1]
+    asked_from, asked_to, output = RidCompareForm(request.GET).values()
+    to_number = asked_to or numbers[-1]
     if to_number not in numbers:
         raise Http404("Choose two issued versions of this RID.")
-    from_number = request.GET.get("from") or numbers[max(numbers.index(to_number) - 1, 0)]
+    from_number = asked_from or numbers[max(numbers.index(to_number) - 1, 0)]
     if from_number not in numbers:
         raise Http404("Choose two issued versions of this RID.")
     old = Rid.from_json(_version_or_404(release, from_number).content)
     new = Rid.from_json(_version_or_404(release, to_number).content)
     changes = rid_diff_of(old, new)
-    if request.GET.get("format") == "pdf":
+    if output == "pdf":
         # Rendered on demand (about a second of CPU): for analysts and Panel members only.
         if not can_read(request.user):
             if not request.user.is_authenticated:
