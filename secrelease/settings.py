@@ -138,6 +138,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it, so the app carries on by
+        # itself after the database restarts (no 500 on the first request).
+        conn_health_checks=True,
     )
 }
 
