@@ -380,11 +380,11 @@ class DecisionRecordForm(forms.ModelForm):
 
     def clean_date(self):
         date = self.cleaned_data["date"]
-        validate_plausible_date(date)
         if date and date > timezone.localdate():
             raise ValidationError(
                 "A decision is recorded once it is taken: the date is in the future."
             )
+        validate_plausible_date(date)
         return date
 
     def _post_clean(self):
