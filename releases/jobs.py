@@ -114,6 +114,15 @@ def see_other(url):
     return response
 
 
+def issue_response(request, job):
+    """After queuing an issue: the version itself when the task ran at once (immediate backend),
+    else the job page, which says "being issued" until the worker is done."""
+    if job.status == RenderJobStatus.READY:
+        messages.success(request, job.params.get("message", "The version is issued."))
+        return redirect(job.result_url)
+    return see_other(job.get_absolute_url())
+
+
 def queue_limit_response(request):
     limit = settings.RENDER_QUEUE_LIMIT
     return render(
@@ -165,9 +174,11 @@ def serve_pdf(request, *, kind, value, build_html, filename, subject=""):
 
 
 def queue_rid_issue(request, *, release, params):
-    """Queue issuing the next RID version of `release` (releases.rid.services.rid_issue_version
-    run by the worker with `params`, JSON-able). Returns the job, or raises ValidationError when
-    a version of this release is already being issued, QueueFull over the user's limit."""
+    """Queue issuing the next RID version of `release` in the worker. `params` (JSON-able):
+    {"operation": "issue", **rid_issue_version's arguments} (without review) or
+    {"operation": "approve", "review": pk} (rid_review_approve). Returns the job, or raises
+    ValidationError when a version of this release is already being issued, QueueFull over the
+    user's limit."""
     subject = f"release:{release.pk}"
     busy = RenderJob.objects.filter(
         kind=RenderJobKind.RID_ISSUE, subject=subject, status__in=PENDING
@@ -202,13 +213,9 @@ def run_job(job_id):
     job = RenderJob.objects.select_related("requested_by").get(pk=job_id)
     try:
         if job.kind == RenderJobKind.RID_ISSUE:
-            version = _issue(job)
+            version, message = _issue(job)
             job.result_url = version.get_absolute_url()
-            job.params = {
-                **job.params,
-                "version": version.number,
-                "release_name": version.release.name,
-            }
+            job.params = {**job.params, "version": version.number, "message": message}
         else:
             job.pdf = render_pdf(job.source)
             job.pdf_sha256 = hashlib.sha256(job.pdf).hexdigest()
@@ -232,14 +239,29 @@ def run_job(job_id):
 
 
 def _issue(job):
+    """(the RidVersion issued, the sentence that tells the analyst)."""
+    from .models import RidReview
     from .rid import services as rid_services
 
     params = dict(job.params)
+    operation = params.pop("operation", "issue")
     release = Release.objects.get(pk=params.pop("release"))
+    if operation == "approve":
+        review = RidReview.objects.select_related("submitted_by").get(pk=params["review"])
+        version = rid_services.rid_review_approve(actor=job.requested_by, review=review)
+        who = review.submitted_by.get_full_name() or review.submitted_by.username
+        return version, (
+            f"Version {version.number} of the {release.name} RID is approved and issued as "
+            f"{who} prepared it; its content and PDF are now frozen."
+        )
     for name in ("date", "panel_meeting_date"):
         if params.get(name):
             params[name] = datetime.date.fromisoformat(params[name])
-    return rid_services.rid_issue_version(actor=job.requested_by, release=release, **params)
+    version = rid_services.rid_issue_version(actor=job.requested_by, release=release, **params)
+    return version, (
+        f"Version {version.number} of the {release.name} RID is issued without review; its "
+        "content and PDF are now frozen."
+    )
 
 
 # Pages ------------------------------------------------------------------------------------------
@@ -269,11 +291,7 @@ def render_job(request, pk):
     if response:
         return response
     if job.kind == RenderJobKind.RID_ISSUE and job.status == RenderJobStatus.READY:
-        messages.success(
-            request,
-            f"Version {job.params.get('version', '')} of the {job.params.get('release_name', '')} "
-            "RID is issued; its content and PDF are now frozen.",
-        )
+        messages.success(request, job.params.get("message", "The version is issued."))
         return redirect(job.result_url)
     return render(request, "releases/render_job.html", {"job": job, "pending": job.is_pending})
 

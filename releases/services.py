@@ -6,14 +6,16 @@ from django.db import transaction
 
 from modifications import lifecycle
 from modifications import services as register
-from modifications.models import Modification
+from modifications.models import DecisionKind, Event, Modification
 from secrelease.text import long_date
 
 from .models import (
     AcceptanceCriterion,
+    BaselineScope,
     DccImpact,
     GlossaryEntry,
     OtherCodeImpact,
+    PanelBaseline,
     Participant,
     PartyImpact,
     Release,
@@ -59,6 +61,29 @@ DEFAULT_TIMELINE = {
     ),
     "go_live": ("Release go-live", "The changes are implemented."),
 }
+# The release field holding each baseline date, and its timeline row's kind.
+BASELINE_FIELDS = {
+    BaselineScope.SYSTEM: ("system_baseline_date", "system_baseline"),
+    BaselineScope.FULL: ("full_baseline_date", "full_baseline"),
+}
+
+
+def _timeline_follow_baselines(release):
+    """Make the release's baseline timeline rows follow its baseline dates (planned, or recorded
+    by a PanelBaseline): a row is added for a date that has none, moved when its date differs,
+    and removed when the date is cleared. Calendar feeds read these rows (same UID, new date)."""
+    for field, kind in BASELINE_FIELDS.values():
+        date = getattr(release, field)
+        rows = TimelineEvent.objects.filter(release=release, kind=kind)
+        if date is None:
+            rows.delete()
+        elif rows.exists():
+            rows.exclude(date=date).update(date=date)
+        else:
+            event, notes = DEFAULT_TIMELINE[kind]
+            TimelineEvent.objects.create(
+                release=release, date=date, event=event, notes=notes, kind=kind
+            )
 
 
 @transaction.atomic
@@ -72,16 +97,11 @@ def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
     PartyImpact.objects.bulk_create(
         [PartyImpact(release=release, participant=p) for p in Participant.values]
     )
-    for kind, date in (
-        ("system_baseline", release.system_baseline_date),
-        ("full_baseline", release.full_baseline_date),
-        ("go_live", release.go_live_date),
-    ):
-        if date:
-            event, notes = DEFAULT_TIMELINE[kind]
-            TimelineEvent.objects.create(
-                release=release, date=date, event=event, notes=notes, kind=kind
-            )
+    _timeline_follow_baselines(release)
+    event, notes = DEFAULT_TIMELINE["go_live"]
+    TimelineEvent.objects.create(
+        release=release, date=release.go_live_date, event=event, notes=notes, kind="go_live"
+    )
     register.event_record(
         actor=actor,
         subject=release,
@@ -104,6 +124,10 @@ def release_update(*, actor, release, reason="", date_decision=None, edit_token=
     if unknown:
         raise TypeError(f"Unknown release fields: {sorted(unknown)}")
     before = register.field_values(release, RELEASE_FIELDS)
+    recorded = {b.scope: b for b in PanelBaseline.objects.filter(release=release)}
+    for scope, (field, _kind) in BASELINE_FIELDS.items():
+        if field in fields and fields[field] != getattr(release, field) and scope in recorded:
+            raise ValidationError({field: _recorded_baseline_sentence(recorded[scope])})
     old_go_live = release.go_live_date
     new_go_live = fields.get("go_live_date", old_go_live)
     if new_go_live != old_go_live:
@@ -118,6 +142,7 @@ def release_update(*, actor, release, reason="", date_decision=None, edit_token=
             raise ValidationError({"reason": "Say why the go-live date is moving."})
 
     def record_date_change(release):
+        _timeline_follow_baselines(release)
         if release.go_live_date == old_go_live:
             return
         ReleaseDateChange.objects.create(
@@ -147,6 +172,104 @@ def release_update(*, actor, release, reason="", date_decision=None, edit_token=
     return release
 
 
+# Panel baselines ----------------------------------------------------------------------------
+
+
+def _recorded_baseline_sentence(baseline):
+    version = f" (RID version {baseline.rid_version.number})" if baseline.rid_version_id else ""
+    return (
+        f"The Panel baselined the {baseline.get_scope_display().lower()} on "
+        f"{long_date(baseline.meeting_date)}{version}: that date is recorded and cannot be "
+        "changed here."
+    )
+
+
+def panel_baseline_errors(*, release, scope, meeting_date, decision):
+    """{field: sentence} for a Panel baseline that cannot be recorded (no scope, no meeting
+    date, a meeting on or after go-live, no decision, or a scope already baselined); {} when it
+    can."""
+    errors = {}
+    if scope not in BaselineScope.values:
+        errors["baseline_scope"] = (
+            "Say whether the Panel baselined the DCC System scope or the full scope."
+        )
+    if meeting_date is None:
+        errors["panel_meeting_date"] = "Enter the date of the Panel meeting that baselined it."
+    elif meeting_date >= release.go_live_date:
+        errors["panel_meeting_date"] = (
+            f"The Panel baseline must come before the go-live date "
+            f"({long_date(release.go_live_date)})."
+        )
+    if not (decision or "").strip():
+        errors["panel_decision"] = "Record the Panel decision that baselined this version."
+    existing = PanelBaseline.objects.filter(release=release, scope=scope).first()
+    if existing is not None:
+        errors["baseline_scope"] = (
+            f"The Panel already baselined the {existing.get_scope_display().lower()} of "
+            f"{release.name} on {long_date(existing.meeting_date)}."
+        )
+    return errors
+
+
+@transaction.atomic
+def panel_baseline_record(
+    *, actor, release, scope, meeting_date, decision, rid_version=None, rid_version_number=""
+):
+    """Record that the Panel baselined a scope of the release's RID at a meeting (domain.md
+    section 13, rules 6 and 7). From then on the release's baseline date for that scope is the
+    meeting date (no longer a plan), its timeline row and calendar entry move to it, and the
+    policy checks (R1, R2) count the scope as baselined from that date.
+
+    scope: "system" (DCC System scope) or "full"; meeting_date: the Panel meeting (a date before
+    go-live); decision: the Panel's decision, as minuted; rid_version: the RidVersion it baselined,
+    or None for a baseline whose RID is not kept here; rid_issue_version records the baseline
+    just before it builds the version (rid_version_number, e.g. "2.0") and then ties the version
+    to it, in the same transaction. Each scope is baselined once. Raises ValidationError with a
+    sentence per field.
+    """
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    decision = (decision or "").strip()
+    errors = panel_baseline_errors(
+        release=release, scope=scope, meeting_date=meeting_date, decision=decision
+    )
+    if errors:
+        raise ValidationError(errors)
+    baseline = PanelBaseline(
+        release=release,
+        scope=scope,
+        meeting_date=meeting_date,
+        decision=decision,
+        rid_version=rid_version,
+        recorded_by=actor,
+    )
+    register.save_checked(baseline)
+    field, _kind = BASELINE_FIELDS[scope]
+    planned = getattr(release, field)
+    if planned != meeting_date:
+        setattr(release, field, meeting_date)
+        release.save(update_fields=[field])
+    _timeline_follow_baselines(release)
+    scope_label = baseline.get_scope_display()
+    number = rid_version.number if rid_version else rid_version_number
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action="release.baselined",
+        summary=f"{scope_label} of {release.name} baselined by the Panel on "
+        f"{long_date(meeting_date)}" + (f" (RID version {number})" if number else ""),
+        reason=decision,
+        effective_date=meeting_date,
+        changes={field: [planned.isoformat() if planned else None, meeting_date.isoformat()]},
+        data={
+            "scope": scope,
+            "panel_baseline": baseline.pk,
+            "rid_version": number or None,
+            "planned": planned.isoformat() if planned else None,
+        },
+    )
+    return baseline
+
+
 # Scope ----------------------------------------------------------------------------------
 
 
@@ -171,10 +294,12 @@ def scope_add(
     """Put a modification (or a part of one) in a release's scope.
 
     An addition after the scope deadline (R1/R2) is flagged as an exception (R4) and is still
-    allowed: the Panel can choose to add further modifications.
+    allowed: the Panel can choose to add further modifications, and `exception_reason` must then
+    say which decision admitted it (ValidationError next to exception_reason otherwise).
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the modification joins the scope."})
+    exception_reason = (exception_reason or "").strip()
     modification = Modification.objects.select_for_update().get(pk=modification.pk)
     if modification.is_terminal:
         raise ValidationError(
@@ -195,6 +320,18 @@ def scope_add(
     late = rules.is_late_addition(
         release.go_live_date, added_on, impacts_dcc_systems=modification.impacts_dcc_systems
     )
+    if late and not exception_reason:
+        deadline = rules.scope_deadline(
+            release.go_live_date, impacts_dcc_systems=modification.impacts_dcc_systems
+        )
+        raise ValidationError(
+            {
+                "exception_reason": f"{modification.reference} joins after the scope deadline "
+                f"of {long_date(deadline)}, so it is an exception (R4): record the Panel "
+                "decision that admits it, e.g. 'Added by the Panel on 15 January 2021 as an "
+                "exception: necessary to implement alongside MP106'."
+            }
+        )
     item = ScopeItem(
         release=release,
         modification=modification,
@@ -293,14 +430,24 @@ def scope_move(*, actor, item, to_release, moved_on, reason, fell_out=False):
         verb=verb,
         extra={"to_release": to_release.slug},
     )
+    moved_reason = f"Moved from {old.release.name}: {reason}"
+    exception_reason = old.exception_reason
+    late = rules.is_late_addition(
+        to_release.go_live_date,
+        moved_on,
+        impacts_dcc_systems=old.modification.impacts_dcc_systems,
+    )
+    if late and not exception_reason:
+        # Moving (or lapsing to a fall-back release, R7) is what admits it after the deadline.
+        exception_reason = moved_reason
     new = scope_add(
         actor=actor,
         release=to_release,
         modification=old.modification,
         added_on=moved_on,
-        reason=f"Moved from {old.release.name}: {reason}",
+        reason=moved_reason,
         part_label=old.part_label,
-        exception_reason=old.exception_reason,
+        exception_reason=exception_reason,
     )
     return old, new
 
@@ -340,6 +487,15 @@ def scope_item_update(*, actor, item, reason="", edit_token=None, **fields):
     unknown = set(fields) - set(SCOPE_ITEM_FIELDS)
     if unknown:
         raise TypeError(f"Unknown scope item fields: {sorted(unknown)}")
+    if "exception_reason" in fields:
+        fields["exception_reason"] = (fields["exception_reason"] or "").strip()
+        if item.added_after_deadline and not fields["exception_reason"]:
+            raise ValidationError(
+                {
+                    "exception_reason": f"{item.modification.reference} joined after the scope "
+                    "deadline: keep the Panel decision that admitted it as an exception (R4)."
+                }
+            )
     register.model_update(
         actor=actor,
         instance=item,
@@ -359,10 +515,36 @@ def scope_item_update(*, actor, item, reason="", edit_token=None, **fields):
     return item
 
 
+def _check_implemented_after_go_live(modification, kind, date):
+    """ "Implemented at release go-live" cannot be dated before the go-live of the release it is
+    implemented in: the earliest release whose scope it is in. A modification in no release
+    scope (an Authority-led variation outside a release, domain.md 4.4) is not checked."""
+    if kind != DecisionKind.IMPLEMENT or date is None:
+        return
+    item = (
+        ScopeItem.objects.filter(modification=modification, state=ScopeState.IN_SCOPE)
+        .select_related("release")
+        .order_by("release__go_live_date", "release__name")
+        .first()
+    )
+    if item is not None and date < item.release.go_live_date:
+        release = item.release
+        raise ValidationError(
+            {
+                "date": f"{modification.reference} is implemented with the {release.name}, "
+                f"which goes live on {long_date(release.go_live_date)}: record it as "
+                "implemented on that date or later."
+            }
+        )
+
+
 @transaction.atomic
 def decision_record(*, actor, modification, kind, date, notes=""):
-    """Record a decision on a modification; a rejection or withdrawal takes it out of every
-    release scope it is in, with the decision as the recorded reason."""
+    """Record a decision on a modification (modifications.services.modification_decide checks
+    it against the lifecycle); "Implemented" cannot be dated before the go-live of its release.
+    A rejection or withdrawal takes it out of every release scope it is in, with the decision as
+    the recorded reason. Returns the Decision. Raises ValidationError (next to kind or date)."""
+    _check_implemented_after_go_live(modification, kind, date)
     decision, transition = register.modification_decide(
         actor=actor, modification=modification, kind=kind, date=date, notes=notes
     )
@@ -383,9 +565,120 @@ def decision_record(*, actor, modification, kind, date, notes=""):
                 state=ScopeState.REMOVED,
                 action="scope.removed",
                 verb="removed from the scope of",
-                extra={"decision": kind, "to_status": decision.to_status},
+                extra={
+                    "decision": kind,
+                    "decision_id": decision.pk,
+                    "to_status": decision.to_status,
+                },
             )
     return decision
+
+
+class DecisionStepRefused(ValidationError):
+    """One step of a path of decisions (decisions_record) was refused: `index` is its position
+    (0 for the first step); the error is the step's own (next to kind or date)."""
+
+    def __init__(self, index, error):
+        super().__init__(error)
+        self.index = index
+
+
+@transaction.atomic
+def decisions_record(*, actor, modification, steps):
+    """Record a modification's path to a decision in one go, e.g. the Panel's conversion, the
+    Change Board's vote and its approval: `steps` is a list of {"kind", "date", "notes"} in the
+    order the decisions were taken. Each step goes through decision_record, so the lifecycle
+    checks it from the status the step before it left (and dates must not go backwards).
+
+    All or nothing: the first refused step raises DecisionStepRefused (its index and error)
+    and nothing is recorded. Returns the list of Decisions.
+    """
+    if not steps:
+        raise ValidationError("Enter at least one decision.")
+    decisions = []
+    for index, step in enumerate(steps):
+        try:
+            decisions.append(
+                decision_record(
+                    actor=actor,
+                    modification=modification,
+                    kind=step["kind"],
+                    date=step["date"],
+                    notes=step.get("notes", ""),
+                )
+            )
+        except ValidationError as exc:
+            raise DecisionStepRefused(index, exc) from exc
+    return decisions
+
+
+def _scope_items_removed_by(decision):
+    """Pks of the scope items a (rejection or withdrawal) decision took out, from the activity
+    trail: its "scope.removed" Events name the decision (older ones only its kind, recorded in
+    the same transaction, so no earlier than the decision)."""
+    removals = Event.objects.filter(
+        modification_id=decision.modification_id, action="scope.removed"
+    )
+    named = removals.filter(data__decision_id=decision.pk)
+    older = removals.filter(
+        data__decision=decision.kind,
+        data__decision_id__isnull=True,
+        at__gte=decision.recorded_at,
+    )
+    return {e.data["scope_item"] for e in [*named, *older] if e.data.get("scope_item")}
+
+
+@transaction.atomic
+def decision_correct(*, actor, decision, reason):
+    """Correct a decision recorded in error (modifications.services.modification_decision_correct:
+    the Decision is marked corrected, never deleted; the modification's status and reference go
+    back to where it stood before it). A corrected rejection or withdrawal also puts the
+    modification back in the release scopes that decision took it out of ("scope.restored"
+    Events with the same reason).
+
+    Returns (decision, restored, not_restored): the scope items put back, and those that could
+    not be (the same part is in that scope again), which the analyst must look at.
+    Raises ValidationError (reason missing, not the latest standing decision, already corrected).
+    """
+    decision = register.modification_decision_correct(actor=actor, decision=decision, reason=reason)
+    restored, not_restored = [], []
+    if not lifecycle.TRANSITIONS[decision.kind].removes_from_scope:
+        return decision, restored, not_restored
+    what = f"{decision.get_kind_display()} of {long_date(decision.date)}"
+    items = (
+        ScopeItem.objects.select_for_update(of=("self",))
+        .select_related("release", "modification")
+        .filter(pk__in=_scope_items_removed_by(decision), state=ScopeState.REMOVED)
+        .order_by("release__go_live_date", "part_label")
+    )
+    for item in items:
+        if ScopeItem.objects.filter(
+            release=item.release,
+            modification=item.modification,
+            part_label=item.part_label,
+            state=ScopeState.IN_SCOPE,
+        ).exists():
+            not_restored.append(item)
+            continue
+        register.model_update(
+            actor=actor,
+            instance=item,
+            fields={"state": ScopeState.IN_SCOPE, "removed_on": None, "removal_reason": ""},
+            tracked=["state", "removed_on", "removal_reason"],
+            action="scope.restored",
+            summary=_scope_summary(item, "back in the scope of")
+            + f": the {what} was recorded in error",
+            reason=decision.correction_reason,
+            subject=item.release,
+            modification=item.modification,
+            data={
+                "reference": item.modification.reference,
+                "scope_item": item.pk,
+                "decision_id": decision.pk,
+            },
+        )
+        restored.append(item)
+    return decision, restored, not_restored
 
 
 # Change Requests alongside ---------------------------------------------------------------
@@ -436,6 +729,32 @@ RELEASE_PARTS = {
 }
 
 
+def _timeline_row_check(release, instance, fields):
+    """A baseline row of the timeline follows the release's baseline date: its date is changed
+    on the release (or by the Panel's record), never on the row."""
+    kind = fields.get("kind", instance.kind)
+    date = fields.get("date", instance.date)
+    for scope, (field, row_kind) in BASELINE_FIELDS.items():
+        if kind != row_kind:
+            continue
+        expected = getattr(release, field)
+        if expected is None:
+            raise ValidationError(
+                {
+                    "date": f"Give {release.name} a planned date for the "
+                    f"{BaselineScope(scope).label.lower()} baseline instead: this row follows it."
+                }
+            )
+        if date != expected:
+            raise ValidationError(
+                {
+                    "date": f"This row follows the release's "
+                    f"{BaselineScope(scope).label.lower()} baseline date "
+                    f"({long_date(expected)}): change that date on the release."
+                }
+            )
+
+
 @transaction.atomic
 def release_part_save(
     *, actor, release, model, instance=None, reason="", edit_token=None, **fields
@@ -456,6 +775,8 @@ def release_part_save(
         instance = model.objects.select_for_update().get(pk=instance.pk)
         before = None
         verb = "updated"
+    if model is TimelineEvent:
+        _timeline_row_check(release, instance, fields)
     register.model_update(
         actor=actor,
         instance=instance,
@@ -479,6 +800,14 @@ def release_part_delete(*, actor, release, instance, reason=""):
         raise ValidationError("The five SEC Party impact rows are fixed; clear the text instead.")
     if instance.release_id != release.pk:
         raise ValidationError(f"That {label} belongs to another release.")
+    if model is TimelineEvent and any(
+        instance.kind == kind and getattr(release, field)
+        for field, kind in BASELINE_FIELDS.values()
+    ):
+        raise ValidationError(
+            "This row follows the release's Panel baseline date: clear the planned date on the "
+            "release instead."
+        )
     before = register.field_values(instance, tracked)
     summary = f"{label[0].upper()}{label[1:]} deleted: {instance}"
     instance.delete()
@@ -573,7 +902,7 @@ def scope_lapse(*, actor, item, lapsed_on, reason=""):
                 f"{long_date(cut_off)}: it can lapse only after that day."
             }
         )
-    decisions = list(modification.decisions.order_by("date", "id"))
+    decisions = list(modification.decisions.standing().order_by("date", "id"))
     status = lifecycle.status_on(decisions, lapsed_on, modification.status)
     if status in ("approved", "implemented"):
         raise ValidationError(

@@ -40,6 +40,16 @@ urlpatterns = [
         decision_views.decision_record,
         name="decision_record",
     ),
+    path(
+        "modifications/<str:reference>/decide/history/",
+        decision_views.decision_history,
+        name="decision_history",
+    ),
+    path(
+        "modifications/<str:reference>/decisions/<int:pk>/correct/",
+        decision_views.decision_correct,
+        name="decision_correct",
+    ),
     # PDFs and RID versions made by the task worker (jobs.py)
     path("jobs/<int:pk>/", jobs.render_job, name="render_job"),
     path("jobs/<int:pk>/status/", jobs.render_job_status, name="render_job_status"),

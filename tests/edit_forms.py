@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from modifications import services as register
-from modifications.models import ChangeRequest, Modification
+from modifications.models import ChangeRequest, Modification, SECDocument
 from releases import services as release_services
 from releases.models import (
     AcceptanceCriterion,
@@ -98,6 +98,7 @@ def make_world(actor):
         "change_request": change_request,
         "paper": paper,
         "section": paper.sections.get(),
+        "sec_document": SECDocument.objects.order_by("position").first(),
     }
 
 
@@ -194,6 +195,13 @@ EDIT_FORMS = [
         lambda w: reverse("releases:paper_edit", args=[w["paper"].pk]),
         lambda w: w["section"],
         form_field=lambda w: f"section-{w['section'].pk}-intro",
+    ),
+    EditForm(
+        "SEC document",
+        SECDocument,
+        "title",
+        lambda w: reverse("modifications:sec_document_edit", args=[w["sec_document"].pk]),
+        lambda w: w["sec_document"],
     ),
     EditForm(
         "Change Request",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import get_resolver, reverse
 
 from modifications import services as register
+from modifications.models import SECDocument
 from releases import services
 from releases.models import Classification, DccImpact, RenderJob
 from releases.paper import services as paper_services
@@ -36,6 +37,11 @@ ACCESS = {
     "modifications:modification_detail": ("reader", None),
     "modifications:modification_edit": ("analyst", "analyst"),
     "modifications:modification_activity": ("reader", None),
+    "modifications:sec_document_list": ("reader", None),
+    "modifications:sec_document_create": ("analyst", "analyst"),
+    "modifications:sec_document_edit": ("analyst", "analyst"),
+    "modifications:sec_document_retire": ("analyst", "analyst"),
+    "modifications:sec_document_reinstate": ("analyst", "analyst"),
     "releases:release_list": ("reader", None),
     "releases:release_create": ("analyst", "analyst"),
     "releases:release_detail": ("reader", None),
@@ -55,6 +61,8 @@ ACCESS = {
     "releases:glossary_edit": ("analyst", "analyst"),
     "releases:glossary_delete": ("analyst", "analyst"),
     "releases:decision_record": ("analyst", "analyst"),
+    "releases:decision_history": ("analyst", "analyst"),
+    "releases:decision_correct": ("analyst", "analyst"),
     "releases:rid_draft": ("analyst", None),
     "releases:rid_draft_pdf": ("analyst", None),
     "releases:rid_version_list": ("public", None),
@@ -63,6 +71,14 @@ ACCESS = {
     "releases:rid_version": ("public", None),
     "releases:rid_version_pdf": ("public", None),
     "releases:rid_version_json": ("public", None),
+    # Verifying reads only (the upload is hashed and dropped): anyone who may read the release,
+    # by GET and POST (tests/releases/rid/test_review.py posts to it as every persona).
+    "releases:rid_verify": ("public", None),
+    "releases:rid_review_submit": (None, "analyst"),
+    "releases:rid_review": ("analyst", None),
+    "releases:rid_review_approve": (None, "analyst"),
+    "releases:rid_review_return": (None, "analyst"),
+    "releases:rid_review_withdraw": (None, "analyst"),
     "releases:dashboard": ("reader", None),
     "releases:scope_lapse": (None, "analyst"),
     "releases:paper_list": ("reader", None),
@@ -131,9 +147,15 @@ def _build_world(analyst):
     versions = {}
     for release in (white, amber):
         rid_services.rid_issue_version(
-            actor=analyst, release=release, kind="draft", date=D(2020, 7, 10), changes="First draft"
+            unreviewed_reason="Issued in a test without review.",
+            actor=analyst,
+            release=release,
+            kind="draft",
+            date=D(2020, 7, 10),
+            changes="First draft",
         )
         versions[release.slug] = rid_services.rid_issue_version(
+            unreviewed_reason="Issued in a test without review.",
             actor=analyst,
             release=release,
             kind="baseline",
@@ -143,6 +165,23 @@ def _build_world(analyst):
             panel_meeting_date=D(2020, 7, 17),
             panel_decision="Baselined by the Panel",
         )
+    review = rid_services.rid_review_submit(
+        actor=analyst,
+        release=white,
+        kind="issued",
+        date=D(2020, 8, 1),
+        changes="Updated following review.",
+    )
+    decided = make_modification(analyst, reference="MP108", status="change_board")
+    decision = services.decision_record(
+        actor=analyst, modification=decided, kind="cb_approve", date=D(2020, 9, 23)
+    )
+    retired = register.sec_document_create(
+        actor=analyst, kind="appendix", code="ZZ", title="Spent document", reason="Test"
+    )
+    register.sec_document_retire(
+        actor=analyst, document=retired, retired_on=D(2021, 1, 1), reason="Test"
+    )
     paper = paper_services.paper_create(
         actor=analyst,
         reference="OPSG_33_0206_15",
@@ -169,6 +208,10 @@ def _build_world(analyst):
         "entry": entry,
         "versions": versions,
         "paper": paper,
+        "review": review,
+        "decision": decision,
+        "in_force": SECDocument.objects.get(kind="appendix", code="AB"),
+        "retired": retired,
     }
 
 
@@ -198,6 +241,14 @@ def _url(name, world, release_key="white"):
         "releases:glossary_edit": [world["entry"].pk],
         "releases:glossary_delete": [world["entry"].pk],
         "releases:decision_record": [world["mod"].reference],
+        "releases:decision_history": [world["mod"].reference],
+        "releases:decision_correct": [
+            world["decision"].modification.reference,
+            world["decision"].pk,
+        ],
+        "modifications:sec_document_edit": [world["in_force"].pk],
+        "modifications:sec_document_retire": [world["in_force"].pk],
+        "modifications:sec_document_reinstate": [world["retired"].pk],
         "releases:rid_draft": [slug],
         "releases:rid_draft_pdf": [slug],
         "releases:rid_version_list": [slug],
@@ -206,6 +257,12 @@ def _url(name, world, release_key="white"):
         "releases:rid_version": [slug, "1.0"],
         "releases:rid_version_pdf": [slug, "1.0"],
         "releases:rid_version_json": [slug, "1.0"],
+        "releases:rid_verify": [slug],
+        "releases:rid_review_submit": [slug],
+        "releases:rid_review": [slug, world["review"].pk],
+        "releases:rid_review_approve": [slug, world["review"].pk],
+        "releases:rid_review_return": [slug, world["review"].pk],
+        "releases:rid_review_withdraw": [slug, world["review"].pk],
         "releases:paper_detail": [world["paper"].pk],
         "releases:paper_edit": [world["paper"].pk],
         "releases:paper_pdf": [world["paper"].pk],

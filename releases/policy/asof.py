@@ -22,16 +22,17 @@ from django.urls import reverse
 
 from modifications import lifecycle
 from modifications.models import (
-    APPROVED_STATUSES,
     TERMINAL_STATUSES,
     Decision,
     DecisionKind,
     Modification,
     Status,
+    StatusQuestions,
 )
 from secrelease.text import quoted_label
 
 from ..models import Release, ScopeItem, TimelineEvent
+from ..selectors import baseline_annotations
 
 PENDING_STATUSES = frozenset(
     {
@@ -53,7 +54,7 @@ class DecisionFact:
 
 
 @dataclass(frozen=True)
-class ModificationFact:
+class ModificationFact(StatusQuestions):
     """A modification on a date: status and reference replayed from its decisions; the key dates
     (Panel, Change Board, Authority, cut-off) are the register's planned dates."""
 
@@ -87,14 +88,6 @@ class ModificationFact:
     def register_order(self):
         """SECMP0062 before MP080 before DP124: numeric part, then split letter."""
         return (self.number, self.suffix, self.reference)
-
-    @property
-    def is_approved(self):
-        return self.status in APPROVED_STATUSES
-
-    @property
-    def is_terminal(self):
-        return self.status in TERMINAL_STATUSES
 
     @property
     def is_pending(self):
@@ -185,8 +178,12 @@ class ReleaseFact:
     url: str
     go_live_date: datetime.date
     current_go_live_date: datetime.date
+    # The release's baseline dates: planned until the Panel's baseline is recorded, then the
+    # recorded meeting date (*_recorded is set only then).
     system_baseline_date: datetime.date | None = None
     full_baseline_date: datetime.date | None = None
+    system_baseline_recorded: datetime.date | None = None
+    full_baseline_recorded: datetime.date | None = None
     pit_required: bool = False
     sit_required: bool = False
     uit_required: bool = False
@@ -211,15 +208,14 @@ class ReleaseFact:
 def go_live_on(current, changes, date):
     """The go-live date as decided on `date`: the first recorded date, moved by every date change
     decided on or before `date` (R10). Without recorded changes it is the current date."""
-    changes = sorted(changes, key=lambda c: (c.decision_date, getattr(c, "id", 0) or 0))
-    if not changes:
-        return current
-    go_live = changes[0].old_date
-    for change in changes:
-        if change.decision_date > date:
-            break
-        go_live = change.new_date
-    return go_live
+    return lifecycle.value_on(
+        sorted(changes, key=lambda c: (c.decision_date, getattr(c, "id", 0) or 0)),
+        date,
+        current,
+        when=lambda c: c.decision_date,
+        before=lambda c: c.old_date,
+        after=lambda c: c.new_date,
+    )
 
 
 def modification_fact(modification, date):
@@ -255,7 +251,10 @@ def modification_fact(modification, date):
 
 
 def decisions_prefetch(prefix=""):
-    return Prefetch(f"{prefix}decisions", queryset=Decision.objects.order_by("date", "id"))
+    """The standing decisions (not those corrected as recorded in error), oldest first."""
+    return Prefetch(
+        f"{prefix}decisions", queryset=Decision.objects.standing().order_by("date", "id")
+    )
 
 
 def scope_on(date):
@@ -295,12 +294,16 @@ def release_queryset(date):
         .prefetch_related(decisions_prefetch("modification__"))
         .order_by("modification__number", "modification__suffix", "part_label", "id")
     )
-    return Release.objects.prefetch_related(
-        Prefetch("scope_items", queryset=items, to_attr="scope_on_date"),
-        Prefetch("timeline", queryset=TimelineEvent.objects.order_by("date", "id")),
-        "date_changes",
-        "change_requests",
-    ).order_by("go_live_date", "name")
+    return (
+        Release.objects.annotate(**baseline_annotations())
+        .prefetch_related(
+            Prefetch("scope_items", queryset=items, to_attr="scope_on_date"),
+            Prefetch("timeline", queryset=TimelineEvent.objects.order_by("date", "id")),
+            "date_changes",
+            "change_requests",
+        )
+        .order_by("go_live_date", "name")
+    )
 
 
 def release_fact(release, date):
@@ -318,6 +321,8 @@ def release_fact(release, date):
         current_go_live_date=release.go_live_date,
         system_baseline_date=release.system_baseline_date,
         full_baseline_date=release.full_baseline_date,
+        system_baseline_recorded=release.system_baseline_recorded,
+        full_baseline_recorded=release.full_baseline_recorded,
         pit_required=release.pit_required,
         sit_required=release.sit_required,
         uit_required=release.uit_required,
@@ -368,7 +373,7 @@ def modifications_on(date, *, pks=None, open_only=False):
     if pks is not None:
         queryset = queryset.filter(pk__in=list(pks))
     if open_only:
-        closed = Decision.objects.filter(
+        closed = Decision.objects.standing().filter(
             modification=OuterRef("pk"), date__lte=date, to_status__in=TERMINAL_STATUSES
         )
         queryset = queryset.filter(Q(date_raised__isnull=True) | Q(date_raised__lte=date)).exclude(

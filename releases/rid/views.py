@@ -12,16 +12,20 @@ bytes), never rebuilt from the register.
 """
 
 import dataclasses
+import hashlib
+import json
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, is_analyst
@@ -31,13 +35,20 @@ from ..models import (
     Release,
     RenderJobKind,
     RenderJobStatus,
+    RidReview,
     RidVersion,
     RidVersionKind,
 )
 from . import services
 from .diff import diff as rid_diff_of
-from .document import Rid, build_rid, rid_version_get, rid_versions
-from .forms import RidCompareForm, RidIssueForm, RidRedraftForm
+from .document import Rid, build_rid, rid_version_get, rid_versions, version_key
+from .forms import (
+    RidCompareForm,
+    RidIssueForm,
+    RidRedraftForm,
+    RidReviewReturnForm,
+    RidVerifyForm,
+)
 from .render import render_rid_html
 
 # -- access ---------------------------------------------------------------------------------------
@@ -141,16 +152,63 @@ def rid_draft_pdf(request, slug):
 # -- issuing (analysts) ------------------------------------------------------------------------
 
 
+REDRAFTS = {
+    "draft": ("Draft for the Panel", "draft", ""),
+    "issued": ("Issued version", "issued", ""),
+    "baseline-system": ("Baseline of the DCC System scope", "baseline", "system"),
+    "baseline-full": ("Baseline of the full scope", "baseline", "full"),
+}
+
+
+def _issue_page(request, release, form, *, status=200):
+    """The issue page: the form, the next numbers, the review waiting (if any)."""
+    kinds = RidVersionKind.values
+    numbers = {kind: services.rid_next_number(release, kind) for kind in kinds}
+    return render(
+        request,
+        "releases/rid/rid_issue.html",
+        {
+            "release": release,
+            "form": form,
+            "numbers": [(RidVersionKind(k).label, numbers[k]) for k in kinds],
+            "redrafts": [(key, label) for key, (label, _k, _s) in REDRAFTS.items()],
+            "latest": (rid_versions(release) or [None])[-1],
+            "pending": services.rid_pending_review(release),
+        },
+        status=status,
+    )
+
+
+def _issue_form(release, data=None, **kwargs):
+    numbers = {kind: services.rid_next_number(release, kind) for kind in RidVersionKind.values}
+    return RidIssueForm(data, numbers=numbers, **kwargs)
+
+
+def _redrafted_form(release, post):
+    """The form as typed, with the Changes text drafted again for the chosen kind: the date, the
+    Panel details and the reason are kept."""
+    _label, kind, scope = REDRAFTS.get(post.get("redraft"), REDRAFTS["issued"])
+    typed = {name: post.get(name, "") for name in RidIssueForm.base_fields}
+    typed.update(
+        kind=kind,
+        baseline_scope=scope,
+        changes=services.rid_draft_changes(release, kind, scope),
+    )
+    return _issue_form(release, initial=typed)
+
+
 @analyst_required
 @require_http_methods(["GET", "POST"])
 def rid_issue(request, slug):
     """Issue the next version from the live draft: a draft for the Panel, an issued version or a
-    baseline. GET ?kind=...&baseline_scope=... redrafts the Changes text for that kind."""
+    baseline. POSTing "redraft" drafts the Changes text again for a kind, keeping what was typed.
+    Issuing here is without review (a reason is required); the same form's "Submit for review"
+    posts to rid_review_submit."""
     release = _release(slug)
-    kinds = RidVersionKind.values
-    numbers = {kind: services.rid_next_number(release, kind) for kind in kinds}
+    if request.method == "POST" and "redraft" in request.POST:
+        return _issue_page(request, release, _redrafted_form(release, request.POST))
     if request.method == "POST":
-        form = RidIssueForm(request.POST, numbers=numbers)
+        form = _issue_form(release, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             values = {
@@ -160,6 +218,7 @@ def rid_issue(request, slug):
                 "baseline_scope": data["baseline_scope"] or "",
                 "panel_decision": data["panel_decision"] or "",
                 "panel_meeting_date": data["panel_meeting_date"],
+                "unreviewed_reason": data["unreviewed_reason"] or "",
             }
             try:
                 services.rid_issue_check(release=release, **values)
@@ -169,6 +228,7 @@ def rid_issue(request, slug):
                     release=release,
                     params={
                         **values,
+                        "operation": "issue",
                         "release": release.pk,
                         "date": values["date"].isoformat(),
                         "panel_meeting_date": values["panel_meeting_date"].isoformat()
@@ -184,53 +244,219 @@ def rid_issue(request, slug):
                 if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
                     form.add_error(None, job.error)
                 else:
-                    # Issued already (immediate backend), or the job page says "being issued".
-                    return jobs.see_other(job.get_absolute_url())
-    else:
-        kind, scope = RidRedraftForm(request.GET).values()
-        form = RidIssueForm(
-            numbers=numbers,
-            initial={
-                "kind": kind,
-                "date": timezone.localdate(),
-                "changes": services.rid_draft_changes(release, kind, scope),
-                "baseline_scope": scope,
-            },
-        )
-    redraft_links = [
-        ("Draft for the Panel", {"kind": "draft"}),
-        ("Issued version", {"kind": "issued"}),
-        ("Baseline of the DCC System scope", {"kind": "baseline", "baseline_scope": "system"}),
-        ("Baseline of the full scope", {"kind": "baseline", "baseline_scope": "full"}),
-    ]
-    return render(
-        request,
-        "releases/rid/rid_issue.html",
-        {
-            "release": release,
-            "form": form,
-            "numbers": [(RidVersionKind(k).label, numbers[k]) for k in kinds],
-            "redraft_links": redraft_links,
-            "latest": (rid_versions(release) or [None])[-1],
+                    return jobs.issue_response(request, job)
+        return _issue_page(request, release, form)
+    kind, scope = RidRedraftForm(request.GET).values()
+    form = _issue_form(
+        release,
+        initial={
+            "kind": kind,
+            "date": timezone.localdate(),
+            "changes": services.rid_draft_changes(release, kind, scope),
+            "baseline_scope": scope,
         },
     )
+    return _issue_page(request, release, form)
+
+
+# -- review (analysts) -------------------------------------------------------------------------
+
+
+def _analyst_name(user):
+    return user.get_full_name() or user.username
+
+
+@analyst_required
+@require_POST
+def rid_review_submit(request, slug):
+    """Submit the issue form's proposal for review by another analyst."""
+    release = _release(slug)
+    form = _issue_form(release, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.rid_review_submit(
+                actor=request.user,
+                release=release,
+                kind=data["kind"],
+                date=data["date"],
+                changes=data["changes"],
+                baseline_scope=data["baseline_scope"] or "",
+                panel_decision=data["panel_decision"] or "",
+                panel_meeting_date=data["panel_meeting_date"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Version {review.number} is submitted for review: another analyst must approve "
+                "it before it is issued.",
+            )
+            return redirect("releases:rid_review", release.slug, review.pk)
+    return _issue_page(request, release, form)
+
+
+def _review_or_404(release, pk):
+    review = (
+        RidReview.objects.filter(release=release, pk=pk)
+        .select_related("submitted_by", "reviewed_by", "rid_version")
+        .first()
+    )
+    if review is None:
+        raise Http404("No such review of this RID.")
+    return review
+
+
+@analyst_required
+@require_safe
+def rid_review(request, slug, pk):
+    """A submitted draft: what it proposes, what changed since the latest issued version, and
+    (for another analyst) approve or send back."""
+    release = _release(slug)
+    review = _review_or_404(release, pk)
+    return _review_page(request, release, review)
+
+
+def _review_page(request, release, review, *, return_form=None, status=200):
+    live = build_rid(release)
+    versions = rid_versions(release)
+    latest = versions[-1] if versions else None
+    changes = None
+    if latest is not None:
+        old = Rid.from_json(_version_or_404(release, latest.number).content)
+        changes = rid_diff_of(old, live)
+    return render(
+        request,
+        "releases/rid/rid_review.html",
+        {
+            "release": release,
+            "review": review,
+            "latest": latest,
+            "diff": changes,
+            "unchanged": services.rid_value_hash(live) == review.rid_hash,
+            "own": review.submitted_by_id == request.user.pk,
+            "return_form": return_form or RidReviewReturnForm(),
+        },
+        status=status,
+    )
+
+
+@analyst_required
+@require_POST
+def rid_review_approve(request, slug, pk):
+    release = _release(slug)
+    review = _review_or_404(release, pk)
+    try:
+        services.rid_review_approve_check(actor=request.user, review=review)
+        # Laying out the PDF takes seconds: the worker issues the version (jobs.py).
+        job = jobs.queue_rid_issue(
+            request,
+            release=release,
+            params={"operation": "approve", "release": release.pk, "review": review.pk},
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("releases:rid_review", release.slug, review.pk)
+    except jobs.QueueFull:
+        return jobs.queue_limit_response(request)
+    if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
+        messages.error(request, job.error)
+        return redirect("releases:rid_review", release.slug, review.pk)
+    return jobs.issue_response(request, job)
+
+
+@analyst_required
+@require_POST
+def rid_review_return(request, slug, pk):
+    release = _release(slug)
+    review = _review_or_404(release, pk)
+    form = RidReviewReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rid_review_return(
+                actor=request.user, review=review, comments=form.cleaned_data["comments"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                apply_service_errors(form, exc)
+            else:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("releases:rid_review", release.slug, review.pk)
+        else:
+            messages.success(
+                request,
+                f"Version {review.number} is sent back to {_analyst_name(review.submitted_by)}.",
+            )
+            return redirect("releases:rid_review", release.slug, review.pk)
+    return _review_page(request, release, review, return_form=form, status=200)
+
+
+@analyst_required
+@require_POST
+def rid_review_withdraw(request, slug, pk):
+    release = _release(slug)
+    review = _review_or_404(release, pk)
+    try:
+        services.rid_review_withdraw(actor=request.user, review=review)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("releases:rid_review", release.slug, review.pk)
+    messages.success(request, f"Your draft of version {review.number} is withdrawn from review.")
+    return redirect("releases:rid_issue", release.slug)
 
 
 # -- issued versions (Panel, analysts, public for White) ----------------------------------------
 
 
+def version_json_bytes(release, version):
+    """The bytes of a version's JSON download, made only from what was stored when it was
+    issued, so they (and their SHA-256) never change. `version` needs its content loaded."""
+    data = {
+        "release": release.slug,
+        "version": version.number,
+        "kind": version.kind,
+        "date": version.date.isoformat(),
+        "changes": version.changes,
+        "baseline_scope": version.baseline_scope,
+        "panel_decision": version.panel_decision,
+        "panel_meeting_date": (
+            version.panel_meeting_date.isoformat() if version.panel_meeting_date else None
+        ),
+        "issued_at": version.issued_at.isoformat(),
+        "pdf_sha256": version.pdf_sha256,
+        "content": version.content,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def json_sha256(release, version):
+    return hashlib.sha256(version_json_bytes(release, version)).hexdigest()
+
+
 @versions_reader
 @require_safe
 def rid_version_list(request, release):
-    versions = rid_versions(release)
+    """Every issued version, newest first, with who prepared, reviewed and issued it, the Panel
+    decision of a baseline and the SHA-256 of its PDF and of its JSON. Three queries."""
+    versions = list(
+        RidVersion.objects.filter(release=release)
+        .select_related("issued_by", "prepared_by", "reviewed_by")
+        .defer("pdf")
+        .order_by("-major", "-minor")
+    )
+    for v in versions:
+        v.release = release  # its links need the slug: no query per version
+        v.json_sha256 = json_sha256(release, v)
     return render(
         request,
         "releases/rid/rid_version_list.html",
         {
             "release": release,
-            "versions": list(reversed(versions)),
+            "versions": versions,
             "can_issue": is_analyst(request.user),
             "can_read_register": can_read(request.user),
+            "pending": services.rid_pending_review(release) if is_analyst(request.user) else None,
         },
     )
 
@@ -238,7 +464,9 @@ def rid_version_list(request, release):
 @versions_reader
 @require_safe
 def rid_version(request, release, number):
-    """An issued version, from its stored content (never rebuilt from the register)."""
+    """An issued version, from its stored content (never rebuilt from the register), with its
+    proof: who prepared, reviewed and issued it, the Panel decision, the SHA-256 of its PDF and
+    of its JSON."""
     version = _version_or_404(release, number, with_content=True)
     rid = Rid.from_json(version.content)
     versions = rid_versions(release)
@@ -250,6 +478,7 @@ def rid_version(request, release, number):
             "release": release,
             "rid": rid,
             "version": version,
+            "json_sha256": json_sha256(release, version),
             "pdf_url": reverse("releases:rid_version_pdf", args=[release.slug, version.number]),
             "json_url": reverse("releases:rid_version_json", args=[release.slug, version.number]),
             "previous": previous[-1] if previous else None,
@@ -281,23 +510,9 @@ def rid_version_pdf(request, release, number):
 @versions_reader
 @require_safe
 def rid_version_json(request, release, number):
+    """The stored version as JSON: version_json_bytes, whose SHA-256 the version page shows."""
     version = _version_or_404(release, number, with_content=True)
-    data = {
-        "release": release.slug,
-        "version": version.number,
-        "kind": version.kind,
-        "date": version.date.isoformat(),
-        "changes": version.changes,
-        "baseline_scope": version.baseline_scope,
-        "panel_decision": version.panel_decision,
-        "panel_meeting_date": (
-            version.panel_meeting_date.isoformat() if version.panel_meeting_date else None
-        ),
-        "issued_at": version.issued_at.isoformat(),
-        "pdf_sha256": version.pdf_sha256,
-        "content": version.content,
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = HttpResponse(version_json_bytes(release, version), content_type="application/json")
     response["Content-Disposition"] = (
         f'inline; filename="{_filename(release, version.number, "json")}"'
     )
@@ -305,28 +520,82 @@ def rid_version_json(request, release, number):
     return response
 
 
+@csrf_exempt  # writes nothing: the upload is hashed and dropped
+@versions_reader
+@require_http_methods(["GET", "POST"])
+def rid_verify(request, release):
+    """Upload a PDF and be told which issued version of this RID it is (by its SHA-256), or that
+    it matches none. Anyone who may read the release's versions; the file is not kept."""
+    result = None
+    if request.method == "POST":
+        form = RidVerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            digest = form.cleaned_data["document"]
+            match = (
+                RidVersion.objects.filter(release=release, pdf_sha256=digest)
+                .only("major", "minor", "date", "kind", "release_id", "pdf_sha256")
+                .first()
+            )
+            result = {"sha256": digest, "version": match}
+            form = RidVerifyForm()
+    else:
+        form = RidVerifyForm()
+    return render(
+        request,
+        "releases/rid/rid_verify.html",
+        {
+            "release": release,
+            "form": form,
+            "result": result,
+            "can_read_register": can_read(request.user),
+        },
+    )
+
+
+DRAFT = "draft"
+
+
 @versions_reader
 @require_safe
 def rid_diff(request, release):
-    """?from=3.0&to=8.0: what changed between two issued versions; &format=pdf gives the 'to'
-    version's PDF with "Changes since version <from>" appended."""
+    """?from=3.0&to=8.0: what changed between two issued versions; analysts may also compare
+    with to=draft (the live draft). A newer-to-older request is put in order and said so.
+    &format=pdf gives the comparison copy: the 'to' version's PDF with "Changes since version
+    <from>" appended, marked on its cover and every page as not an issued version."""
     versions = rid_versions(release)
     numbers = [v.number for v in versions]
-    if len(numbers) < 2:
+    analyst = is_analyst(request.user)
+    asked_from, asked_to, output = RidCompareForm(request.GET).values()
+    if DRAFT in (asked_to, asked_from) and not analyst:
+        raise PermissionDenied("Only SECAS analysts can see the live draft.")
+    choices = numbers + ([DRAFT] if analyst and numbers else [])
+    if len(choices) < 2:
         return render(
             request,
             "releases/rid/rid_diff.html",
             {"release": release, "diff": None, "numbers": numbers, "too_few": True},
         )
-    asked_from, asked_to, output = RidCompareForm(request.GET).values()
     to_number = asked_to or numbers[-1]
-    if to_number not in numbers:
+    if to_number not in choices:
         raise Http404("Choose two issued versions of this RID.")
-    from_number = asked_from or numbers[max(numbers.index(to_number) - 1, 0)]
+    default_from = (
+        numbers[-1] if to_number == DRAFT else numbers[max(numbers.index(to_number) - 1, 0)]
+    )
+    from_number = asked_from or default_from
+    if from_number == DRAFT:
+        from_number, to_number = to_number, from_number
     if from_number not in numbers:
         raise Http404("Choose two issued versions of this RID.")
+    reordered = None
+    if to_number != DRAFT and version_key(from_number) > version_key(to_number):
+        reordered = (from_number, to_number)
+        from_number, to_number = to_number, from_number
     old = Rid.from_json(_version_or_404(release, from_number).content)
-    new = Rid.from_json(_version_or_404(release, to_number).content)
+    new = (
+        build_rid(release)
+        if to_number == DRAFT
+        else Rid.from_json(_version_or_404(release, to_number).content)
+    )
     changes = rid_diff_of(old, new)
     if output == "pdf":
         # Rendered on demand (about a second of CPU): for analysts and Panel members only.
@@ -334,7 +603,11 @@ def rid_diff(request, release):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             raise PermissionDenied("The PDF with changes appended is for analysts and the Panel.")
-        filename = f"{release.slug}-rid-v{to_number}-changes-since-v{from_number}.pdf"
+        if to_number == DRAFT:
+            raise Http404("A comparison copy is made of an issued version, not of the draft.")
+        filename = (
+            f"{release.slug}-rid-v{to_number}-comparison-copy-changes-since-v{from_number}.pdf"
+        )
         return jobs.serve_pdf(
             request,
             kind=RenderJobKind.RID_DIFF,
@@ -350,8 +623,10 @@ def rid_diff(request, release):
             "release": release,
             "diff": changes,
             "numbers": numbers,
+            "choices": choices,
             "from_number": from_number,
             "to_number": to_number,
+            "reordered": reordered,
             "can_read_register": can_read(request.user),
         },
     )

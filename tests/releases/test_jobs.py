@@ -135,7 +135,12 @@ def test_issuing_with_the_database_queue_shows_being_issued(analyst_client, june
     settings.TASKS = DATABASE_QUEUE
     response = analyst_client.post(
         reverse("releases:rid_issue", args=[june.slug]),
-        {"kind": "draft", "date": "2020-07-10", "changes": "First draft"},
+        {
+            "kind": "draft",
+            "date": "2020-07-10",
+            "changes": "First draft",
+            "unreviewed_reason": "The Panel meets tomorrow",
+        },
     )
     job = RenderJob.objects.get()
     assert response.status_code == 303
@@ -146,7 +151,12 @@ def test_issuing_with_the_database_queue_shows_being_issued(analyst_client, june
     # A second issue of the same release waits for the first.
     second = analyst_client.post(
         reverse("releases:rid_issue", args=[june.slug]),
-        {"kind": "draft", "date": "2020-07-11", "changes": "Second draft"},
+        {
+            "kind": "draft",
+            "date": "2020-07-11",
+            "changes": "Second draft",
+            "unreviewed_reason": "The Panel meets tomorrow",
+        },
     )
     assert second.status_code == 200
     assert "already being issued" in second.content.decode()
@@ -189,7 +199,12 @@ def test_a_real_worker_process_renders_the_draft_and_issues_a_version(client, se
     paper_pdf = client.get(reverse("releases:paper_pdf", args=[paper.pk]))
     issue = client.post(
         reverse("releases:rid_issue", args=[june.slug]),
-        {"kind": "draft", "date": "2020-07-10", "changes": "First draft"},
+        {
+            "kind": "draft",
+            "date": "2020-07-10",
+            "changes": "First draft",
+            "unreviewed_reason": "The Panel meets tomorrow",
+        },
     )
     assert [draft.status_code, paper_pdf.status_code, issue.status_code] == [303, 303, 303]
     assert RenderJob.objects.filter(status="queued").count() == 3
@@ -206,4 +221,42 @@ def test_a_real_worker_process_renders_the_draft_and_issues_a_version(client, se
     assert version.number == "0.1" and version.issued_by == analyst
     issued = client.get(issue["Location"], follow=True)
     assert issued.redirect_chain[-1][0] == version.get_absolute_url()
-    assert "Version 0.1 of the June 2021 SEC Release RID is issued" in issued.content.decode()
+    assert (
+        "Version 0.1 of the June 2021 SEC Release RID is issued without review"
+        in issued.content.decode()
+    )
+
+
+def test_approving_a_review_with_the_database_queue_issues_in_the_worker(
+    analyst, june, client, settings
+):
+    from releases import jobs
+    from releases.rid import services as rid_services
+    from tests.factories import analyst_user
+
+    settings.TASKS = DATABASE_QUEUE
+    review = rid_services.rid_review_submit(
+        actor=analyst,
+        release=june,
+        kind="draft",
+        date=D(2020, 7, 10),
+        changes="First draft",
+        baseline_scope="",
+        panel_decision="",
+        panel_meeting_date=None,
+    )
+    reviewer = analyst_user(username="ben", first_name="Ben", last_name="Brown")
+    client.force_login(reviewer)
+    url = reverse("releases:rid_review_approve", args=[june.slug, review.pk])
+    response = client.post(url)
+    job = RenderJob.objects.get()
+    assert response.status_code == 303 and job.status == "queued"
+    assert "The version is being issued." in client.get(response["Location"]).content.decode()
+    assert not RidVersion.objects.exists()
+
+    assert jobs.run_job(job.pk) == "ready"  # what the worker's task does
+    page = client.get(response["Location"], follow=True)
+    version = RidVersion.objects.get()
+    assert page.redirect_chain[-1][0] == version.get_absolute_url()
+    assert version.reviewed_by == reviewer and version.prepared_by == analyst
+    assert "approved and issued as Ada Analyst prepared it" in page.content.decode()

@@ -102,7 +102,12 @@ def test_a_targeted_modification_has_its_own_subsection_with_its_status(june, an
         status="report_phase",
     )
     services.scope_add(
-        actor=analyst, release=june, modification=mod, added_on=D(2021, 1, 5), reason="Panel"
+        actor=analyst,
+        release=june,
+        modification=mod,
+        added_on=D(2021, 1, 5),
+        reason="Panel",
+        exception_reason="Added by the Panel as an exception",
     )
     rid = build_rid(june)
     assert [m.reference for m in rid.targeted] == ["MP160"]
@@ -254,7 +259,12 @@ def test_unknown_content_schemas_are_refused(june):
 
 def test_an_issued_rid_ends_its_history_with_itself_after_the_earlier_versions(june, analyst):
     rid_services.rid_issue_version(
-        actor=analyst, release=june, kind="draft", date=D(2020, 7, 10), changes="First"
+        unreviewed_reason="Issued in a test without review.",
+        actor=analyst,
+        release=june,
+        kind="draft",
+        date=D(2020, 7, 10),
+        changes="First",
     )
     rid = build_rid(june, version="1.0", version_date=D(2020, 7, 24), changes="Baselined")
     assert [(h.number, h.changes) for h in rid.history] == [("0.1", "First"), ("1.0", "Baselined")]

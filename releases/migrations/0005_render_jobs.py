@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0003_paper_year_sections'),
+        ('releases', '0004_panel_baseline_and_rid_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -37,6 +37,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("releases", "0004_render_jobs")]
+    dependencies = [("releases", "0005_render_jobs")]
 
     operations = [migrations.RunPython(forwards, backwards)]
