@@ -11,6 +11,7 @@ An issued version is always shown from what was stored when it was issued (conte
 bytes), never rebuilt from the register.
 """
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -33,19 +34,33 @@ from secrelease.caching import cached_page, role_of
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, is_analyst
 
+from .. import jobs
 from ..models import (
-    BaselineScope,
     Classification,
     Release,
+    RenderJobKind,
+    RenderJobStatus,
     RidReview,
     RidVersion,
     RidVersionKind,
 )
 from . import services
 from .diff import diff as rid_diff_of
-from .document import Rid, build_rid, release_with_versions, rid_versions, version_key
-from .forms import RidIssueForm, RidReviewReturnForm, RidVerifyForm
-from .render import issued_version_html, render_rid_pdf, render_rid_screen_html
+from .document import (
+    Rid,
+    build_rid,
+    release_with_versions,
+    rid_versions,
+    version_key,
+)
+from .forms import (
+    RidCompareForm,
+    RidIssueForm,
+    RidRedraftForm,
+    RidReviewReturnForm,
+    RidVerifyForm,
+)
+from .render import issued_version_html, render_rid_html, render_rid_screen_html
 
 # -- access ---------------------------------------------------------------------------------------
 
@@ -161,10 +176,18 @@ def _draft_context(slug):
 @analyst_required
 @require_safe
 def rid_draft_pdf(request, slug):
+    """The live draft's PDF, made by the task worker (releases.jobs); served from the cache
+    while the RID value is unchanged."""
     release = _release(slug)
     rid = build_rid(release)
-    return _pdf_response(
-        render_rid_pdf(rid), _filename(release, "", "pdf"), cache="private, no-store"
+    return jobs.serve_pdf(
+        request,
+        kind=RenderJobKind.RID_DRAFT,
+        # When it was built is not printed: leave it out of the cache key.
+        value=dataclasses.replace(rid, built_at="").to_json_text(),
+        build_html=lambda: render_rid_html(rid),
+        filename=_filename(release, "", "pdf"),
+        subject=f"release:{release.pk}",
     )
 
 
@@ -230,32 +253,42 @@ def rid_issue(request, slug):
         form = _issue_form(release, request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            values = {
+                "kind": data["kind"],
+                "date": data["date"],
+                "changes": data["changes"],
+                "baseline_scope": data["baseline_scope"] or "",
+                "panel_decision": data["panel_decision"] or "",
+                "panel_meeting_date": data["panel_meeting_date"],
+                "unreviewed_reason": data["unreviewed_reason"] or "",
+            }
             try:
-                version = services.rid_issue_version(
-                    actor=request.user,
+                services.rid_issue_check(release=release, **values)
+                # Laying out the PDF takes seconds: the worker issues the version (jobs.py).
+                job = jobs.queue_rid_issue(
+                    request,
                     release=release,
-                    kind=data["kind"],
-                    date=data["date"],
-                    changes=data["changes"],
-                    baseline_scope=data["baseline_scope"] or "",
-                    panel_decision=data["panel_decision"] or "",
-                    panel_meeting_date=data["panel_meeting_date"],
-                    unreviewed_reason=data["unreviewed_reason"] or "",
+                    params={
+                        **values,
+                        "operation": "issue",
+                        "release": release.pk,
+                        "date": values["date"].isoformat(),
+                        "panel_meeting_date": values["panel_meeting_date"].isoformat()
+                        if values["panel_meeting_date"]
+                        else None,
+                    },
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
+            except jobs.QueueFull:
+                return jobs.queue_limit_response(request)
             else:
-                messages.success(
-                    request,
-                    f"Version {version.number} of the {release.name} RID is issued without "
-                    "review; its content and PDF are now frozen.",
-                )
-                return redirect(version.get_absolute_url())
+                if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
+                    form.add_error(None, job.error)
+                else:
+                    return jobs.issue_response(request, job)
         return _issue_page(request, release, form)
-    kind = request.GET.get("kind", "issued")
-    kind = kind if kind in RidVersionKind.values else "issued"
-    scope = request.GET.get("baseline_scope", "")
-    scope = scope if scope in BaselineScope.values else ""
+    kind, scope = RidRedraftForm(request.GET).values()
     form = _issue_form(
         release,
         initial={
@@ -357,16 +390,22 @@ def rid_review_approve(request, slug, pk):
     release = _release(slug)
     review = _review_or_404(release, pk)
     try:
-        version = services.rid_review_approve(actor=request.user, review=review)
+        services.rid_review_approve_check(actor=request.user, review=review)
+        # Laying out the PDF takes seconds: the worker issues the version (jobs.py).
+        job = jobs.queue_rid_issue(
+            request,
+            release=release,
+            params={"operation": "approve", "release": release.pk, "review": review.pk},
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("releases:rid_review", release.slug, review.pk)
-    messages.success(
-        request,
-        f"Version {version.number} of the {release.name} RID is approved and issued as "
-        f"{_analyst_name(review.submitted_by)} prepared it; its content and PDF are now frozen.",
-    )
-    return redirect(version.get_absolute_url())
+    except jobs.QueueFull:
+        return jobs.queue_limit_response(request)
+    if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
+        messages.error(request, job.error)
+        return redirect("releases:rid_review", release.slug, review.pk)
+    return jobs.issue_response(request, job)
 
 
 @analyst_required
@@ -579,7 +618,8 @@ def rid_diff(request, release, versions):
     <from>" appended, marked on its cover and every page as not an issued version."""
     numbers = [v.number for v in versions]
     analyst = is_analyst(request.user)
-    if DRAFT in (request.GET.get("to"), request.GET.get("from")) and not analyst:
+    asked_from, asked_to, output = RidCompareForm(request.GET).values()
+    if DRAFT in (asked_to, asked_from) and not analyst:
         raise PermissionDenied("Only SECAS analysts can see the live draft.")
     choices = numbers + ([DRAFT] if analyst and numbers else [])
     if len(choices) < 2:
@@ -588,13 +628,13 @@ def rid_diff(request, release, versions):
             "releases/rid/rid_diff.html",
             {"release": release, "diff": None, "numbers": numbers, "too_few": True},
         )
-    to_number = request.GET.get("to") or numbers[-1]
+    to_number = asked_to or numbers[-1]
     if to_number not in choices:
         raise Http404("Choose two issued versions of this RID.")
     default_from = (
         numbers[-1] if to_number == DRAFT else numbers[max(numbers.index(to_number) - 1, 0)]
     )
-    from_number = request.GET.get("from") or default_from
+    from_number = asked_from or default_from
     if from_number == DRAFT:
         from_number, to_number = to_number, from_number
     if from_number not in numbers:
@@ -610,7 +650,7 @@ def rid_diff(request, release, versions):
         else Rid.from_json(_content(_version_or_404(release, versions, to_number)))
     )
     changes = rid_diff_of(old, new)
-    if request.GET.get("format") == "pdf":
+    if output == "pdf":
         # Rendered on demand (about a second of CPU): for analysts and Panel members only.
         if not can_read(request.user):
             if not request.user.is_authenticated:
@@ -621,7 +661,14 @@ def rid_diff(request, release, versions):
         filename = (
             f"{release.slug}-rid-v{to_number}-comparison-copy-changes-since-v{from_number}.pdf"
         )
-        return _pdf_response(render_rid_pdf(new, diff=changes), filename)
+        return jobs.serve_pdf(
+            request,
+            kind=RenderJobKind.RID_DIFF,
+            value=f"{old.to_json_text()}\n{new.to_json_text()}",
+            build_html=lambda: render_rid_html(new, diff=changes),
+            filename=filename,
+            subject=f"release:{release.pk}",
+        )
     return render(
         request,
         "releases/rid/rid_diff.html",
