@@ -722,45 +722,38 @@ class ChangeRequestEditForm(EditTokenMixin, _ChangeRequestForm):
 
 
 class RegisterFilterForm(forms.Form):
-    """Search and filters of the register list and its CSV export."""
+    """Search and filters of the register list and its CSV export. Rendered by
+    templates/modifications/_register_filters.html (a plain template: crispy's per-field
+    templates cost more than the rest of the page)."""
 
     q = forms.CharField(
         label="Search",
         required=False,
         max_length=100,
         help_text="Reference (current or former, e.g. DP153) or words of the title.",
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Status.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     dcc = forms.ChoiceField(
         label="Impacts DCC Systems",
         required=False,
         choices=[("", "Either"), ("yes", "Yes"), ("no", "No")],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    release = forms.ChoiceField(label="Targeted release", required=False)
+    release = forms.ChoiceField(
+        label="Targeted release",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["release"].choices = [("", "Any or none"), *release_choices()]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "register-filters"
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Div(
-                Div(Field("q", type="search"), css_class="col-md-6 col-xl-3"),
-                Div("status", css_class="col-md-6 col-xl-3"),
-                Div("dcc", css_class="col-md-6 col-xl-3"),
-                Div("release", css_class="col-md-6 col-xl-3"),
-                css_class="row g-3",
-            ),
-            Div(
-                Submit("", "Apply filters", css_class="btn btn-primary"),
-                HTML('<a class="btn btn-link" href="{{ request.path }}">Clear</a>'),
-                css_class="mt-3",
-            ),
-        )
 
     def filters(self):
         """The filters to apply; an invalid value (a forged status...) is ignored."""

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from secrelease.edits import check_edit_token
@@ -19,6 +20,7 @@ from .models import (
     Event,
     FormerReference,
     Modification,
+    Revision,
     SECDocument,
     SECDocumentKind,
 )
@@ -41,7 +43,9 @@ def event_record(
     effective_date=None,
     modification=None,
 ):
-    """Append one entry to the activity trail. Called by services only."""
+    """Append one entry to the activity trail. Called by services only. Once the transaction
+    commits, the register revision goes up (revision_bump)."""
+    transaction.on_commit(revision_bump, robust=True)
     return Event.objects.create(
         actor=actor,
         subject_type=ContentType.objects.get_for_model(subject),
@@ -54,6 +58,19 @@ def event_record(
         effective_date=effective_date,
         modification=modification,
     )
+
+
+def revision_bump():
+    """Raise the register revision by one (modifications.models.Revision), in a statement of its
+    own after the change committed: pages cached under the old revision are not read again.
+
+    After the commit, not inside the change's transaction: taken there, the row lock would be
+    held until the commit and could deadlock two services that lock rows in another order.
+    A page read between the commit and the bump is at least as new as its key says (the
+    revision is read before the data), so it is never stale. A change that does not go through
+    event_record (a data migration, a bulk load) calls this itself."""
+    if not Revision.objects.filter(pk=1).update(number=F("number") + 1):
+        Revision.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
 def _jsonable(value):

@@ -78,9 +78,11 @@ MIDDLEWARE = [
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
 # one address, that pair is locked out for AXES_COOLOFF_MINUTES (429 page saying so; every
 # failure is logged). A SECAS administrator unlocks at once with `manage.py axes_reset_username`.
+# RolesBackend: Django's ModelBackend reading the user's roles and the register revision with
+# the user (one query per page).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "secrelease.roles.RolesBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -146,6 +148,23 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered pages and documents (secrelease/caching.py) in a table of the database, which every
+# gunicorn worker shares and `make run` has already: no other service to run. The table is
+# created by `migrate` (modifications migration 0006). Entries are keyed by what they were
+# built from, so none is ever stale; old ones expire or are culled.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "secrelease_cache",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+if "PYTEST_VERSION" in os.environ:
+    # Tests roll their data back and make the same keys again: nothing is kept between them
+    # (tests/test_caching.py turns a cache on to test it).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -176,6 +195,10 @@ STORAGES = {
     },
 }
 WHITENOISE_AUTOREFRESH = DEBUG or _UNDER_PYTEST
+
+# Database sessions read with SQL written once (AUTHENTICATION_BACKENDS above reads the user's
+# roles with the user): two queries per page for a logged-in user.
+SESSION_ENGINE = "secrelease.sessions"
 
 # PDFs are rendered by a task worker, off the request path (releases/jobs.py). TASKS_BACKEND:
 #   "immediate" (default): the task runs inside the request that queues it, so `make run` needs

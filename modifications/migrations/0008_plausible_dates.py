@@ -8,7 +8,7 @@ import secrelease.validators
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('modifications', '0005_sec_document_catalogue_complete'),
+        ('modifications', '0007_register_indexes'),
     ]
 
     operations = [
