@@ -451,9 +451,10 @@ def rid_review_withdraw(request, slug, pk):
 # -- issued versions (Panel, analysts, public for White) ----------------------------------------
 
 
-def version_json_bytes(release, version):
+def version_json_bytes(release, version, content=None):
     """The bytes of a version's JSON download, made only from what was stored when it was
-    issued, so they (and their SHA-256) never change."""
+    issued, so they (and their SHA-256) never change. `content`: the stored content when the
+    caller has it already (else one query)."""
     data = {
         "release": release.slug,
         "version": version.number,
@@ -467,17 +468,17 @@ def version_json_bytes(release, version):
         ),
         "issued_at": version.issued_at.isoformat(),
         "pdf_sha256": version.pdf_sha256,
-        "content": _content(version),
+        "content": _content(version) if content is None else content,
     }
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def json_sha256(release, version):
+def json_sha256(release, version, content=None):
     """The SHA-256 of version_json_bytes, computed once per version and kept for good
     (secrelease.caching.immutable: the version never changes)."""
     return caching.immutable(
         ("rid-json-sha256", version.pk, version.pdf_sha256),
-        lambda: hashlib.sha256(version_json_bytes(release, version)).hexdigest(),
+        lambda: hashlib.sha256(version_json_bytes(release, version, content)).hexdigest(),
     )
 
 
@@ -487,8 +488,10 @@ def rid_version_list(request, release, versions):
     """Every issued version, newest first, with who prepared, reviewed and issued it, the Panel
     decision of a baseline and the SHA-256 of its PDF and of its JSON."""
     versions = list(reversed(versions))
+    # The contents of every version in one query, so the page keeps its number of queries.
+    contents = dict(RidVersion.objects.filter(release=release).values_list("pk", "content"))
     for v in versions:
-        v.json_sha256 = json_sha256(release, v)
+        v.json_sha256 = json_sha256(release, v, contents[v.pk])
     return render(
         request,
         "releases/rid/rid_version_list.html",
