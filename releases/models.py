@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from modifications.models import ChangeRequest, Modification
 
@@ -90,6 +91,10 @@ class Release(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Every saved state (with its Change Requests), for documents as of a past date
+    # (releases/policy/history.py).
+    history = HistoricalRecords(m2m_fields=[change_requests])
 
     class Meta:
         ordering = ["go_live_date", "name"]
@@ -201,6 +206,8 @@ class ScopeItem(models.Model):
         max_length=1000,
         help_text="Replaces the generated 'Current status' sentence of the OPSG paper.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["modification__number", "modification__suffix", "part_label", "id"]
@@ -323,6 +330,8 @@ class TimelineEvent(models.Model):
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
     kind = models.CharField(max_length=16, choices=TimelineKind, default=TimelineKind.OTHER)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]

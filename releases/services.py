@@ -127,9 +127,10 @@ def release_update(*, actor, release, reason="", date_decision=None, **fields):
             reason=reason,
             recorded_by=actor,
         )
-        TimelineEvent.objects.filter(release=release, kind="go_live").update(
-            date=release.go_live_date
-        )
+        # Row by row (not queryset.update) so that the field history records the move.
+        for event in TimelineEvent.objects.filter(release=release, kind="go_live"):
+            event.date = release.go_live_date
+            event.save(update_fields=["date"])
 
     register.model_update(
         actor=actor,

@@ -39,6 +39,7 @@ from releases.models import (
     UpdatePaper,
 )
 from releases.rid import services as rid_services
+from secrelease.history import recorded_at
 from secrelease.text import long_date
 
 PARTICIPANT_FIELDS = {
@@ -153,14 +154,19 @@ class HistoryLoader:
         self.counts = {"decisions": 0, "scope changes": 0, "RID versions": 0}
 
     def load(self):
-        self._releases()
-        self._change_requests()
-        self._modifications()
+        """The set-up is recorded in the field history as of the first step's date and each
+        step as of its own date (secrelease.history.recorded_at), so that a document as of a
+        past date reads what the demo register held then."""
         steps = demo.HISTORY
         if [s[0] for s in steps] != sorted(s[0] for s in steps):
             raise CommandError("fixtures/demo.py: HISTORY must be written in date order.")
+        with recorded_at(steps[0][0]):
+            self._releases()
+            self._change_requests()
+            self._modifications()
         for date, action, details in steps:
-            getattr(self, f"_step_{action}")(date, **details)
+            with recorded_at(date):
+                getattr(self, f"_step_{action}")(date, **details)
 
     def summary(self):
         parts = ", ".join(f"{n} {label}" for label, n in self.counts.items())
