@@ -20,6 +20,15 @@ class Classification(models.TextChoices):
     RED = "red", "Red"
 
 
+# Panel Information Policy: White (public) < Green < Amber < Red (most restricted).
+CLASSIFICATION_RANK = {value: rank for rank, value in enumerate(Classification.values)}
+
+
+def most_restricted(classifications):
+    """The most restricted of some classification values (White when there are none)."""
+    return max(classifications, key=CLASSIFICATION_RANK.__getitem__, default=Classification.WHITE)
+
+
 DEFAULT_SECAS_COSTS_NOTE = (
     "This cost has already been accounted for in the SECAS budget, and so Parties will not "
     "incur any additional costs."
@@ -603,3 +612,58 @@ class UpdatePaperSection(models.Model):
         if self.heading:
             return self.heading
         return f"{self.year} SEC Releases" if self.year else str(self.release_id)
+
+
+class IssuedPaper(models.Model):
+    """An OPSG paper as issued (sent to the OPSG): its frozen content (the Paper value as JSON),
+    PDF bytes and their SHA-256. The paper it was issued from may be edited later; an issue is
+    never rebuilt.
+
+    Rows are insert-only: the application never updates or deletes them and database triggers
+    (migration releases 0005) refuse it too.
+    """
+
+    paper = models.ForeignKey(UpdatePaper, on_delete=models.PROTECT, related_name="issues")
+    number = models.PositiveSmallIntegerField(help_text="1 for the first issue of the paper.")
+    reference = models.CharField(max_length=40)
+    as_of = models.DateField("As of")
+    classification = models.CharField(max_length=5, choices=Classification)
+    note = models.TextField(
+        blank=True, max_length=2000, help_text="e.g. 'Sent to the OPSG for its 2 June meeting'."
+    )
+    content = models.JSONField()
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paper", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="issuedpaper_unique_number"),
+            models.CheckConstraint(
+                condition=Q(classification__in=Classification.values),
+                name="issuedpaper_classification_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} issue {self.number}"
+
+    def save(self, *args, **kwargs):
+        """Insert only: an issued paper is never changed (the database refuses it too)."""
+        if not self._state.adding:
+            raise ImmutableVersionError(
+                f"Issue {self.number} of {self.reference} has been issued and cannot be changed."
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("releases:issued_paper", args=[self.paper_id, self.number])
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError(
+            f"Issue {self.number} of {self.reference} has been issued and cannot be deleted."
+        )

@@ -11,6 +11,7 @@ from secrelease.text import long_date
 
 from .models import (
     AcceptanceCriterion,
+    Classification,
     DccImpact,
     GlossaryEntry,
     OtherCodeImpact,
@@ -94,14 +95,34 @@ def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
 
 
 @transaction.atomic
-def release_update(*, actor, release, reason="", date_decision=None, **fields):
+def release_update(
+    *, actor, release, reason="", date_decision=None, confirm_reclassification=False, **fields
+):
     """Edit a release. Moving the go-live date needs a recorded decision (R10):
-    date_decision = {"decided_by": "authority"|"panel", "decision_date": date}."""
+    date_decision = {"decided_by": "authority"|"panel", "decision_date": date}.
+    Reclassifying a release that has issued RID versions needs confirm_reclassification=True:
+    each version keeps the classification it was issued with (its stored content), and is public
+    only while it was issued White and the release is White (releases.rid.views). The
+    reclassification is recorded as its own Event ("release.reclassified")."""
     release = Release.objects.select_for_update().get(pk=release.pk)
     unknown = set(fields) - set(RELEASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown release fields: {sorted(unknown)}")
     before = register.field_values(release, RELEASE_FIELDS)
+    old_classification = release.classification
+    new_classification = fields.get("classification", old_classification)
+    issued = release.rid_versions.count() if new_classification != old_classification else 0
+    if issued and not confirm_reclassification:
+        raise ValidationError(
+            {
+                "confirm_reclassification": (
+                    f"{release.name} has {issued} issued RID version{'s' if issued > 1 else ''}. "
+                    "Tick the box to confirm the new classification: each version keeps the "
+                    "classification it was issued with, and is public only if it was issued "
+                    "White and the release is White."
+                )
+            }
+        )
     old_go_live = release.go_live_date
     new_go_live = fields.get("go_live_date", old_go_live)
     if new_go_live != old_go_live:
@@ -143,6 +164,23 @@ def release_update(*, actor, release, reason="", date_decision=None, **fields):
         summary=lambda changes: f"{release.name} updated: {register.changed_names(changes)}",
         reason=reason,
     )
+    if release.classification != old_classification:
+        old_label = Classification(old_classification).label
+        new_label = release.get_classification_display()
+        register.event_record(
+            actor=actor,
+            subject=release,
+            action="release.reclassified",
+            summary=f"{release.name} reclassified from {old_label} to {new_label}"
+            + (
+                f"; its {issued} issued RID versions keep their own classification"
+                if issued
+                else ""
+            ),
+            reason=reason,
+            changes={"classification": [old_classification, release.classification]},
+            data={"issued_rid_versions": issued, "confirmed": bool(confirm_reclassification)},
+        )
     return release
 
 
