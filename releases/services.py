@@ -173,7 +173,7 @@ def release_update(
             action="release.reclassified",
             summary=f"{release.name} reclassified from {old_label} to {new_label}"
             + (
-                f"; its {issued} issued RID versions keep their own classification"
+                f"; issued RID versions ({issued}) keep the one they were issued with"
                 if issued
                 else ""
             ),

@@ -70,6 +70,9 @@ ACCESS = {
     "releases:paper_detail": ("reader", None),
     "releases:paper_edit": ("analyst", "analyst"),
     "releases:paper_pdf": ("reader", None),
+    "releases:paper_issue": (None, "analyst"),
+    "releases:issued_paper": ("reader", None),
+    "releases:issued_paper_pdf": ("reader", None),
     "releases:calendar_all": ("token", None),
     "releases:calendar_release": ("token", None),
 }
@@ -146,6 +149,7 @@ def _build_world(analyst):
         author="David Kemp",
         releases=[white],
     )
+    paper_services.paper_issue(actor=analyst, paper=paper)
     return {
         "mod": mod,
         "white": white,
@@ -196,6 +200,9 @@ def _url(name, world, release_key="white"):
         "releases:paper_detail": [world["paper"].pk],
         "releases:paper_edit": [world["paper"].pk],
         "releases:paper_pdf": [world["paper"].pk],
+        "releases:paper_issue": [world["paper"].pk],
+        "releases:issued_paper": [world["paper"].pk, 1],
+        "releases:issued_paper_pdf": [world["paper"].pk, 1],
         "releases:calendar_release": [slug],
     }.get(name, [])
     url = reverse(name, args=args)

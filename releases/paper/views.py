@@ -27,7 +27,10 @@ def paper_list(request):
             "sections__release",
             Prefetch(
                 "issues",
-                queryset=IssuedPaper.objects.only("id", "paper_id", "number", "issued_at"),
+                queryset=IssuedPaper.objects.only("id", "paper_id", "number", "issued_at").order_by(
+                    "number"
+                ),
+                to_attr="issue_list",
             ),
         ).order_by("-as_of", "-id")
     )

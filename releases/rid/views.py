@@ -5,7 +5,10 @@ Who sees what (issue 4):
 - SECAS analysts: the live draft and every version; they issue versions.
 - Panel members: every issued version, the list, the comparison and the PDFs; never the draft.
 - Anyone, logged in or not: issued versions of White releases, unless settings.PUBLIC_WHITE_RIDS
-  is off. Amber, Green and Red releases are never public.
+  is off. Amber, Green and Red releases are never public, and neither is a version that was not
+  issued White: classification follows the document (a version's stored content holds the
+  classification it was issued with), so a version issued Amber stays restricted after its
+  release is made White.
 
 An issued version is always shown from what was stored when it was issued (content JSON and PDF
 bytes), never rebuilt from the register.
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, is_analyst
 
-from ..models import BaselineScope, Release, RidVersion, RidVersionKind
+from ..models import BaselineScope, Classification, Release, RidVersion, RidVersionKind
 from . import services
 from .diff import diff as rid_diff_of
 from .document import Rid, build_rid, rid_version_get, rid_versions
@@ -46,6 +50,41 @@ def may_read_versions(user, release):
     if can_read(user):
         return True
     return bool(settings.PUBLIC_WHITE_RIDS) and release.is_public
+
+
+def public_version_filter():
+    """Versions the public may read (their release being White): those issued White."""
+    return Q(content__classification=Classification.WHITE)
+
+
+def _deny(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied("Only SECAS analysts and Panel members can read this RID version.")
+
+
+def _check_public(request, release, *versions):
+    """For a reader without a role: every version named must have been issued White (one
+    query). Returns a response (login page) when not; raises PermissionDenied for users."""
+    if can_read(request.user):
+        return None
+    pks = [v.pk for v in versions]
+    public = RidVersion.objects.filter(public_version_filter(), pk__in=pks).count()
+    return None if public == len(set(pks)) else _deny(request)
+
+
+def readable_versions(user, release):
+    """The issued versions of a release `user` may read, oldest first: all for analysts and
+    Panel members; for others those issued White (2 queries)."""
+    versions = rid_versions(release)
+    if can_read(user):
+        return versions
+    public = set(
+        RidVersion.objects.filter(public_version_filter(), release=release).values_list(
+            "pk", flat=True
+        )
+    )
+    return [v for v in versions if v.pk in public]
 
 
 def versions_reader(view):
@@ -197,7 +236,7 @@ def rid_issue(request, slug):
 @versions_reader
 @require_safe
 def rid_version_list(request, release):
-    versions = rid_versions(release)
+    versions = readable_versions(request.user, release)
     return render(
         request,
         "releases/rid/rid_version_list.html",
@@ -216,7 +255,9 @@ def rid_version(request, release, number):
     """An issued version, from its stored content (never rebuilt from the register)."""
     version = _version_or_404(release, number, with_content=True)
     rid = Rid.from_json(version.content)
-    versions = rid_versions(release)
+    if not can_read(request.user) and not rid.is_public_classification:
+        return _deny(request)
+    versions = readable_versions(request.user, release)
     previous = [v for v in versions if (v.major, v.minor) < (version.major, version.minor)]
     return render(
         request,
@@ -241,6 +282,8 @@ def rid_version_pdf(request, release, number):
     version = rid_version_get(release, number, with_content=False, with_pdf=False)
     if version is None:
         raise Http404(f"{release.name} has no RID version {number}.")
+    if (denied := _check_public(request, release, version)) is not None:
+        return denied
     cache = "public, no-cache" if release.is_public else "private, no-cache"
     if _etag_matches(request, version.pdf_sha256):
         response = HttpResponseNotModified()
@@ -257,6 +300,8 @@ def rid_version_pdf(request, release, number):
 @require_safe
 def rid_version_json(request, release, number):
     version = _version_or_404(release, number, with_content=True)
+    if not can_read(request.user) and version.content.get("classification") != "white":
+        return _deny(request)
     data = {
         "release": release.slug,
         "version": version.number,
@@ -285,7 +330,7 @@ def rid_version_json(request, release, number):
 def rid_diff(request, release):
     """?from=3.0&to=8.0: what changed between two issued versions; &format=pdf gives the 'to'
     version's PDF with "Changes since version <from>" appended."""
-    versions = rid_versions(release)
+    versions = readable_versions(request.user, release)
     numbers = [v.number for v in versions]
     if len(numbers) < 2:
         return render(
@@ -301,6 +346,10 @@ def rid_diff(request, release):
         raise Http404("Choose two issued versions of this RID.")
     old = Rid.from_json(_version_or_404(release, from_number).content)
     new = Rid.from_json(_version_or_404(release, to_number).content)
+    if not can_read(request.user) and not (
+        old.is_public_classification and new.is_public_classification
+    ):
+        return _deny(request)
     changes = rid_diff_of(old, new)
     if request.GET.get("format") == "pdf":
         # Rendered on demand (about a second of CPU): for analysts and Panel members only.
