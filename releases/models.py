@@ -667,3 +667,94 @@ class IssuedPaper(models.Model):
         raise ImmutableVersionError(
             f"Issue {self.number} of {self.reference} has been issued and cannot be deleted."
         )
+
+
+# Watching releases and being told by email (releases/watch/) ---------------------------------
+
+
+class Watch(models.Model):
+    """A user watching one release, or every release they may read (release empty), to be
+    told by email when a RID version is issued, a decision is recorded on a modification in
+    its scope, or a decision cut-off is 14 days away."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, null=True, blank=True, related_name="watches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "release__go_live_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "release"],
+                condition=Q(release__isnull=False),
+                name="watch_unique_release",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(release__isnull=True), name="watch_unique_all"
+            ),
+        ]
+
+    def __str__(self):
+        return f"watch {self.pk}"
+
+
+class NotificationSettings(models.Model):
+    """A user's choice between one email per notification and a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    daily_digest = models.BooleanField(
+        "Send one email a day (a digest) instead of one email per notification", default=False
+    )
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return f"notification settings {self.pk}"
+
+
+class NotificationKind(models.TextChoices):
+    RID_ISSUED = "rid_issued", "RID version issued"
+    DECISION = "decision", "Decision recorded"
+    CUT_OFF = "cut_off", "Decision cut-off in 14 days"
+
+
+class Notification(models.Model):
+    """One thing a user is told, made once (unique key per user) by `manage.py
+    send_notifications` and marked sent or refused: the record that makes the command safe to
+    run twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=12, choices=NotificationKind)
+    key = models.CharField(
+        max_length=100, help_text="e.g. rid:12, decision:55:3, cut_off:7:2020-10-22"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    path = models.CharField(max_length=300, help_text="The page to read, without the site address.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server refused the email."
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "refused_at"], name="notification_due_idx")]
+
+    def __str__(self):
+        return self.subject
