@@ -89,7 +89,10 @@ def watch_set(*, actor, releases, all_releases, daily_digest):
     for release in releases:
         if not may_follow(actor, release):
             raise PermissionDenied(f"You cannot watch {release.name}.")
-    existing = {w.release_id: w for w in Watch.objects.select_for_update().filter(user=actor)}
+    existing = {
+        w.release_id: w
+        for w in Watch.objects.select_for_update(of=("self",)).filter(user=actor).order_by()
+    }
     wanted = {r.pk: r for r in releases}
     if all_releases:
         wanted[None] = None
@@ -362,7 +365,7 @@ def notifications_send(*, now=None):
     for user_id in sorted(set(user_ids)):
         with transaction.atomic():
             due = list(
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(user_id=user_id, sent_at__isnull=True, refused_at__isnull=True)
                 .select_related("user", "release")
                 .order_by("created_at", "id")
