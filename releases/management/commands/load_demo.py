@@ -21,7 +21,7 @@ from django.db import transaction
 
 from fixtures import demo
 from fixtures.opsg_paper import REFERENCE as PAPER_REFERENCE
-from fixtures.opsg_paper import create_opsg_paper
+from fixtures.opsg_paper import create_opsg_paper, issue_opsg_paper
 from modifications import services as register
 from modifications.models import Decision, DecisionKind, Modification, SECDocument
 from releases import services
@@ -109,6 +109,8 @@ class Command(BaseCommand):
             return
         paper = create_opsg_paper(actor=actor)
         self.stdout.write(f"OPSG paper {paper.reference} created (as of {long_date(paper.as_of)}).")
+        issued = issue_opsg_paper(actor=actor, paper=paper)
+        self.stdout.write(f"OPSG paper {paper.reference} issued (issue {issued.number}).")
 
     # Demo users and glossary: each created only when missing --------------------------------
 
@@ -118,7 +120,11 @@ class Command(BaseCommand):
         for spec in demo.USERS:
             user, created = User.objects.get_or_create(
                 username=spec["username"],
-                defaults={"first_name": spec["first_name"], "last_name": spec["last_name"]},
+                defaults={
+                    "first_name": spec["first_name"],
+                    "last_name": spec["last_name"],
+                    "email": spec.get("email", ""),
+                },
             )
             if created:
                 user.set_password(spec["password"])
