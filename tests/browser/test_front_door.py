@@ -40,6 +40,7 @@ def test_a_panel_member_watches_a_release_and_reads_the_issued_opsg_paper(visito
 
     visitor.menu("OPSG papers", "papers")
     visitor.follow("OPSG_33_0206_15", "paper", exact=True)
-    visitor.follow("Issue 1", "issued-paper", exact=True)
+    visitor.follow("No. 1 as issued", "issued-paper", exact=True)
+    assert not visitor.edit_controls()
     assert page.get_by_text("Issue 1 of OPSG_33_0206_15").is_visible()
     assert "SEC Releases update" in page.locator("article").inner_text()

@@ -366,3 +366,37 @@ def test_the_front_door_takes_a_fixed_number_of_queries(
         issue(analyst, release)
     with django_assert_num_queries(2):
         client.get("/")
+
+
+def test_the_feed_and_the_watch_page_take_a_fixed_number_of_queries(
+    client, panel_member, analyst, world, django_assert_num_queries
+):
+    feed = reverse("releases:release_feed", args=["june-2021"])
+    client.force_login(panel_member)
+
+    def count():
+        with django_assert_num_queries(8):  # session, user, groups, release x2, 3 reads
+            client.get(feed)
+        with django_assert_num_queries(
+            7
+        ):  # session, user, groups, watches, digest, releases, refused
+            client.get(reverse("releases:watch_settings"))
+
+    count()
+    for n in range(3):
+        issue(analyst, world["white"], date=D(2020, 8, 1 + n))
+        mod = make_modification(analyst, reference=f"MP{400 + n}", status="change_board")
+        services.scope_add(
+            actor=analyst,
+            release=world["white"],
+            modification=mod,
+            added_on=D(2020, 7, 1),
+            reason="In",
+        )
+        services.decision_record(
+            actor=analyst, modification=mod, kind="cb_approve", date=D(2020, 8, 26)
+        )
+    watch.watch_set(
+        actor=panel_member, releases=[world["white"]], all_releases=True, daily_digest=True
+    )
+    count()
