@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('modifications', '0004_field_history'),
+        ('modifications', '0006_field_history'),
         ('releases', '0003_paper_year_sections'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

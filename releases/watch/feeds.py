@@ -49,9 +49,11 @@ def release_feed_items(release, user):
             )
         )
     scope = list(ScopeItem.objects.filter(release=release))
-    decisions = Decision.objects.filter(
-        modification_id__in={i.modification_id for i in scope} or [0]
-    ).select_related("modification")
+    decisions = (
+        Decision.objects.standing()
+        .filter(modification_id__in={i.modification_id for i in scope} or [0])
+        .select_related("modification")
+    )
     for decision in decisions:
         inside = any(
             i.modification_id == decision.modification_id

@@ -264,7 +264,8 @@ def notifications_collect(*, now=None):
     since = min(w.created_at for w in watches)
     versions = issued_versions(issued_at__gte=since)
     decisions = list(
-        Decision.objects.filter(recorded_at__gte=since)
+        Decision.objects.standing()
+        .filter(recorded_at__gte=since)
         .select_related("modification")
         .order_by("recorded_at", "id")
     )

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('modifications', '0003_recommend_direct_to_report'),
+        ('modifications', '0005_sec_document_catalogue_complete'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
