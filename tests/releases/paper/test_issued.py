@@ -64,7 +64,7 @@ def recorded(analyst):
             actor=analyst,
             release=nov,
             modification=mod,
-            added_on=D(2020, 5, 1),
+            added_on=D(2019, 10, 1),
             part_label="part 1",
             reason="Scope",
         )
@@ -410,7 +410,7 @@ def test_the_issued_paper_page_takes_a_fixed_number_of_queries(
             actor=analyst,
             release=recorded["nov"],
             modification=mod,
-            added_on=D(2020, 5, 2),
+            added_on=D(2019, 10, 2),
             reason="More",
         )
     paper_services.paper_issue(actor=analyst, paper=paper)
