@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0005_issued_paper'),
+        ('releases', '0009_issued_paper'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

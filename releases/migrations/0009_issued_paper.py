@@ -53,7 +53,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('releases', '0004_field_history'),
+        ('releases', '0008_field_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('modifications', '0005_sec_document_catalogue_complete'),
+        ('modifications', '0008_plausible_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

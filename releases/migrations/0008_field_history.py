@@ -10,8 +10,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('modifications', '0006_field_history'),
-        ('releases', '0003_paper_year_sections'),
+        ('modifications', '0009_field_history'),
+        ('releases', '0007_plausible_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
