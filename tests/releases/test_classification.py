@@ -20,7 +20,13 @@ D = datetime.date
 
 def issue(analyst, release, date, kind="issued", **extra):
     return rid_services.rid_issue_version(
-        actor=analyst, release=release, kind=kind, date=date, changes="Changes", **extra
+        actor=analyst,
+        release=release,
+        kind=kind,
+        date=date,
+        changes="Changes",
+        unreviewed_reason="A test issues without review.",
+        **extra,
     )
 
 
