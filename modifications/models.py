@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from secrelease.text import quoted_label
 from secrelease.validators import validate_plausible_date
@@ -221,6 +222,8 @@ class Modification(StatusQuestions, models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ModificationQuerySet.as_manager()
+    # Every saved state, for documents as of a past date (releases/policy/history.py).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number", "suffix", "reference"]
@@ -422,6 +425,8 @@ class ChangeRequest(models.Model):
         max_length=100, default="DCC BEIS Mandated Change Request", blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["reference", "id"]

@@ -120,6 +120,13 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
     decision_date = PlausibleDateField(
         label="Date of the decision", required=False, widget=date_widget()
     )
+    confirm_reclassification = forms.BooleanField(
+        label="I confirm the new classification",
+        required=False,
+        help_text="Needed when the release has issued RID versions: each keeps the "
+        "classification it was issued with, and a version is public only if it was issued "
+        "White and the release is White now.",
+    )
     reason = ReasonField(
         help_text="Needed when the go-live date moves. Recorded in the activity trail."
     )
@@ -153,7 +160,7 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
         self.original_go_live = self.instance.go_live_date
         _not_negative(self.fields["dcc_cost"])
         self.helper = form_helper(
-            Fieldset("Release", *RELEASE_CORE_FIELDS),
+            Fieldset("Release", *RELEASE_CORE_FIELDS, "confirm_reclassification"),
             Fieldset(
                 "Moving the go-live date",
                 "decided_by",
@@ -196,6 +203,7 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
     def service_kwargs(self):
         """Keyword arguments for services.release_update."""
         data = dict(self.cleaned_data)
+        data["confirm_reclassification"] = bool(data.get("confirm_reclassification"))
         reason = data.pop("reason", "")
         decided_by = data.pop("decided_by", "")
         decision_date = data.pop("decision_date", None)

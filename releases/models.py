@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from modifications.models import ChangeRequest, Modification
 from secrelease.validators import validate_plausible_date
@@ -18,6 +19,15 @@ class Classification(models.TextChoices):
     GREEN = "green", "Green"
     AMBER = "amber", "Amber"
     RED = "red", "Red"
+
+
+# Panel Information Policy: White (public) < Green < Amber < Red (most restricted).
+CLASSIFICATION_RANK = {value: rank for rank, value in enumerate(Classification.values)}
+
+
+def most_restricted(classifications):
+    """The most restricted of some classification values (White when there are none)."""
+    return max(classifications, key=CLASSIFICATION_RANK.__getitem__, default=Classification.WHITE)
 
 
 DEFAULT_SECAS_COSTS_NOTE = (
@@ -93,6 +103,10 @@ class Release(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Every saved state (with its Change Requests), for documents as of a past date
+    # (releases/policy/history.py).
+    history = HistoricalRecords(m2m_fields=[change_requests])
 
     class Meta:
         ordering = ["go_live_date", "name"]
@@ -206,6 +220,8 @@ class ScopeItem(models.Model):
         max_length=1000,
         help_text="Replaces the generated 'Current status' sentence of the OPSG paper.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["modification__number", "modification__suffix", "part_label", "id"]
@@ -328,6 +344,8 @@ class TimelineEvent(models.Model):
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
     kind = models.CharField(max_length=16, choices=TimelineKind, default=TimelineKind.OTHER)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]
@@ -797,3 +815,149 @@ class RenderJob(models.Model):
     @property
     def is_pending(self):
         return self.status in (RenderJobStatus.QUEUED, RenderJobStatus.RUNNING)
+
+
+class IssuedPaper(models.Model):
+    """An OPSG paper as issued (sent to the OPSG): its frozen content (the Paper value as JSON),
+    PDF bytes and their SHA-256. The paper it was issued from may be edited later; an issue is
+    never rebuilt.
+
+    Rows are insert-only: the application never updates or deletes them and database triggers
+    (migration releases 0009) refuse it too.
+    """
+
+    paper = models.ForeignKey(UpdatePaper, on_delete=models.PROTECT, related_name="issues")
+    number = models.PositiveSmallIntegerField(help_text="1 for the first issue of the paper.")
+    reference = models.CharField(max_length=40)
+    as_of = models.DateField("As of")
+    classification = models.CharField(max_length=5, choices=Classification)
+    note = models.TextField(
+        blank=True, max_length=2000, help_text="e.g. 'Sent to the OPSG for its 2 June meeting'."
+    )
+    content = models.JSONField()
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paper", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="issuedpaper_unique_number"),
+            models.CheckConstraint(
+                condition=Q(classification__in=Classification.values),
+                name="issuedpaper_classification_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} issue {self.number}"
+
+    def save(self, *args, **kwargs):
+        """Insert only: an issued paper is never changed (the database refuses it too)."""
+        if not self._state.adding:
+            raise ImmutableVersionError(
+                f"Issue {self.number} of {self.reference} has been issued and cannot be changed."
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("releases:issued_paper", args=[self.paper_id, self.number])
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError(
+            f"Issue {self.number} of {self.reference} has been issued and cannot be deleted."
+        )
+
+
+# Watching releases and being told by email (releases/watch/) ---------------------------------
+
+
+class Watch(models.Model):
+    """A user watching one release, or every release they may read (release empty), to be
+    told by email when a RID version is issued, a decision is recorded on a modification in
+    its scope, or a decision cut-off is 14 days away."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, null=True, blank=True, related_name="watches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "release__go_live_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "release"],
+                condition=Q(release__isnull=False),
+                name="watch_unique_release",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(release__isnull=True), name="watch_unique_all"
+            ),
+        ]
+
+    def __str__(self):
+        return f"watch {self.pk}"
+
+
+class NotificationSettings(models.Model):
+    """A user's choice between one email per notification and a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    daily_digest = models.BooleanField(
+        "Send one email a day (a digest) instead of one email per notification", default=False
+    )
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return f"notification settings {self.pk}"
+
+
+class NotificationKind(models.TextChoices):
+    RID_ISSUED = "rid_issued", "RID version issued"
+    DECISION = "decision", "Decision recorded"
+    CUT_OFF = "cut_off", "Decision cut-off in 14 days"
+
+
+class Notification(models.Model):
+    """One thing a user is told, made once (unique key per user) by `manage.py
+    send_notifications` and marked sent or refused: the record that makes the command safe to
+    run twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=12, choices=NotificationKind)
+    key = models.CharField(
+        max_length=100, help_text="e.g. rid:12, decision:55:3, cut_off:7:2020-10-22"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    path = models.CharField(max_length=300, help_text="The page to read, without the site address.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server refused the email."
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "refused_at"], name="notification_due_idx")]
+
+    def __str__(self):
+        return self.subject

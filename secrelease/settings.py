@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "simple_history",
     "modifications",
     "releases",
 ]
@@ -229,6 +230,24 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Issued RID versions of White releases are readable without logging in unless turned off.
 PUBLIC_WHITE_RIDS = env_bool("PUBLIC_WHITE_RIDS", True)
+
+# Email (notifications of watched releases, `manage.py send_notifications`): printed to the
+# console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SEC Release Manager <noreply@localhost>")
+# The address links in emails and feeds start with (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security: secure by default, relaxed only for DEBUG development.
 SESSION_COOKIE_HTTPONLY = True

@@ -211,6 +211,16 @@ def test_the_demo_includes_the_opsg_paper_of_26_may_2020(demo, db):
     assert demo["first"]["papers"] == 1
 
 
+def test_the_demo_paper_is_issued_once_as_sent_to_the_opsg_and_reads_as_built(demo, db):
+    from releases.models import IssuedPaper
+    from releases.paper.document import Paper
+
+    (issued,) = IssuedPaper.objects.filter(reference="OPSG_33_0206_15")
+    assert (issued.number, issued.as_of, issued.classification) == (1, PAPER_DATE, "white")
+    stored = paper_queryset().get(reference="OPSG_33_0206_15")
+    assert Paper.from_json(issued.content) == build_paper(spec_from_paper(stored))
+
+
 def test_every_demo_change_is_recorded_as_made_by_the_demo_analyst(demo, db):
     actors = set(Event.objects.values_list("actor__username", flat=True))
     assert actors == {"analyst"}

@@ -5,7 +5,10 @@ Who sees what (issue 4):
 - SECAS analysts: the live draft and every version; they issue versions.
 - Panel members: every issued version, the list, the comparison and the PDFs; never the draft.
 - Anyone, logged in or not: issued versions of White releases, unless settings.PUBLIC_WHITE_RIDS
-  is off. Amber, Green and Red releases are never public.
+  is off. Amber, Green and Red releases are never public, and neither is a version that was not
+  issued White: classification follows the document (a version's stored content holds the
+  classification it was issued with), so a version issued Amber stays restricted after its
+  release is made White.
 
 An issued version is always shown from what was stored when it was issued (content JSON and PDF
 bytes), never rebuilt from the register.
@@ -21,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,6 +101,24 @@ def _refuse_versions(request):
     raise PermissionDenied("Only SECAS analysts and Panel members can read this RID.")
 
 
+def public_version_filter():
+    """Versions the public may read (their release being White): those issued White."""
+    return Q(content__classification=Classification.WHITE)
+
+
+def readable_versions(user, release, versions):
+    """Of `versions` (of `release`), those `user` may read: all for analysts and Panel members;
+    for anyone else those issued White (one query)."""
+    if can_read(user):
+        return versions
+    public = set(
+        RidVersion.objects.filter(public_version_filter(), release=release).values_list(
+            "pk", flat=True
+        )
+    )
+    return [v for v in versions if v.pk in public]
+
+
 def versions_reader(view):
     """Views of issued versions: the view gets the release and its issued versions (oldest
     first, without content or PDF; one query: document.release_with_versions) instead of the
@@ -110,7 +132,12 @@ def versions_reader(view):
             raise Http404("No release with that address.")
         if not may_read_versions(request.user, release):
             return _refuse_versions(request)
-        return view(request, release, versions, *args, **kwargs)
+        readable = readable_versions(request.user, release, versions)
+        number = kwargs.get("number")
+        if len(readable) != len(versions) and number not in {v.number for v in readable}:
+            if number in {v.number for v in versions}:
+                return _refuse_versions(request)  # a version not issued White
+        return view(request, release, readable, *args, **kwargs)
 
     return wrapper
 
@@ -516,6 +543,8 @@ def rid_version(request, slug, number):
     page = caching.revised(key, lambda: _version_page(request, slug, number))
     if not may_read_versions(request.user, page["release"]):
         return _refuse_versions(request)
+    if page["blocks"] is not None and not page["issued_white"] and not can_read(request.user):
+        return _refuse_versions(request)  # a version not issued White
     if page["blocks"] is None:
         raise Http404(f"{page['release'].name} has no RID version {number}.")
     return render(request, "_cached_page.html", {"blocks": page["blocks"]})
@@ -529,6 +558,8 @@ def _version_page(request, slug, number):
     version = next((v for v in versions if v.number == number), None)
     if version is None:
         return {"release": access, "blocks": None}
+    issued_white = RidVersion.objects.filter(public_version_filter(), pk=version.pk).exists()
+    versions = readable_versions(request.user, release, versions)
     previous = [v for v in versions if (v.major, v.minor) < (version.major, version.minor)]
     context = {
         "release": release,
@@ -543,6 +574,7 @@ def _version_page(request, slug, number):
     }
     return {
         "release": access,
+        "issued_white": issued_white,
         "blocks": caching.render_blocks(request, "releases/rid/rid_page.html", context),
     }
 
