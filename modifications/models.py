@@ -25,6 +25,9 @@ class SECDocumentKind(models.TextChoices):
 class SECDocument(models.Model):
     """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6)."""
 
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("title",)
+
     kind = models.CharField(max_length=10, choices=SECDocumentKind)
     code = models.CharField(max_length=3, help_text="Letter(s) or number, e.g. H, 8, AD.")
     title = models.CharField(max_length=200)
@@ -99,6 +102,15 @@ class ModificationQuerySet(models.QuerySet):
 
 class Modification(models.Model):
     """A Modification Proposal (or Draft Proposal); one row keeps its number from DP to MP."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = (
+        "title",
+        "rid_summary",
+        "duis_footnote",
+        "gbcs_footnote",
+        "ch_firmware_footnote",
+    )
 
     reference = models.CharField(max_length=10)
     number = models.PositiveIntegerField(editable=False)
@@ -318,6 +330,9 @@ class Decision(models.Model):
 
 class ChangeRequest(models.Model):
     """A DCC Change Request, implemented alongside a release but never part of it (R8)."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("title",)
 
     reference = models.CharField(max_length=8)
     title = models.CharField(max_length=300)

@@ -284,8 +284,26 @@ class ScopeAddForm(forms.ModelForm):
         return cleaned
 
 
+SCOPE_ITEM_IMPACT_FIELDS = [
+    "impacts_dcc_systems",
+    "duis_impact",
+    "duis_footnote",
+    "gbcs_impact",
+    "gbcs_footnote",
+    "ch_firmware_impact",
+    "ch_firmware_footnote",
+    "impacts_suppliers",
+    "impacts_electricity_networks",
+    "impacts_gas_networks",
+    "impacts_other_sec_parties",
+    "impacts_dcc",
+]
+
+
 class ScopeItemForm(forms.ModelForm):
-    """Edit a scope item's part label, cut-off, fall-back release and exception reason."""
+    """Edit a scope item: part label, cut-off, fall-back release, exception reason, the OPSG
+    status sentence and, for a part of a modification, the part's own RID summary and impacts
+    (pre-filled with the modification's until the analyst gives the part its own)."""
 
     reason = ReasonField()
 
@@ -297,12 +315,18 @@ class ScopeItemForm(forms.ModelForm):
             "fall_back_release",
             "exception_reason",
             "status_override",
+            "rid_summary",
+            "own_impacts",
+            *SCOPE_ITEM_IMPACT_FIELDS,
+            "sec_documents",
         ]
         labels = {"part_label": "Part (optional)", "fall_back_release": "Fall-back release"}
         widgets = {
             "cut_off_date": date_widget(),
             "exception_reason": forms.Textarea(attrs={"rows": 2}),
             "status_override": forms.Textarea(attrs={"rows": 2}),
+            "rid_summary": forms.Textarea(attrs={"rows": 2}),
+            "sec_documents": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, **kwargs):
@@ -311,7 +335,40 @@ class ScopeItemForm(forms.ModelForm):
             pk=self.instance.release_id
         )
         self.fields["fall_back_release"].empty_label = "None"
-        self.helper = form_helper()
+        modification = self.instance.modification
+        if modification.rid_summary:
+            self.fields[
+                "rid_summary"
+            ].help_text = (
+                f"Empty: the modification's summary, \u201c{modification.rid_summary}\u201d"
+            )
+        if not self.instance.own_impacts and not self.is_bound:
+            # Start from the modification's impacts: the analyst changes what differs.
+            for name in SCOPE_ITEM_IMPACT_FIELDS:
+                self.initial[name] = getattr(modification, name)
+            self.initial["sec_documents"] = list(modification.sec_documents.all())
+        self.helper = form_helper(
+            Fieldset(
+                "Scope",
+                "part_label",
+                "cut_off_date",
+                "fall_back_release",
+                "exception_reason",
+                "status_override",
+            ),
+            Fieldset(
+                "In the RID: this part's summary and impacts",
+                "rid_summary",
+                "own_impacts",
+                *SCOPE_ITEM_IMPACT_FIELDS,
+                "sec_documents",
+                css_class="border rounded p-3 mb-3",
+            ),
+            "reason",
+        )
+
+    def clean_rid_summary(self):
+        return " ".join(self.cleaned_data["rid_summary"].split())
 
     def clean_part_label(self):
         return " ".join(self.cleaned_data["part_label"].split())

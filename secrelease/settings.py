@@ -6,6 +6,7 @@ SECRET_KEY    required when DEBUG is off.
 DEBUG         "1"/"true" for development; off by default.
 ALLOWED_HOSTS comma-separated host names.
 PUBLIC_WHITE_RIDS  "0" hides issued versions of White releases from anonymous visitors.
+SITE_URL      the product's address, for links in PDFs (default http://localhost:8000).
 STATIC_ROOT   where `collectstatic` writes the files WhiteNoise serves (default staticfiles/).
 The README's Configuration table lists the rest.
 """
@@ -136,6 +137,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Issued RID versions of White releases are readable without logging in unless turned off.
 PUBLIC_WHITE_RIDS = env_bool("PUBLIC_WHITE_RIDS", True)
+
+# The address people reach the product at: links in PDFs to pages of the product (a
+# modification without a public web page, an attached RID version) are made absolute with it.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Security: secure by default, relaxed only for DEBUG development.
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from secrelease.forms import date_widget
+from secrelease.printable import validate_printable
 
 from ..models import BaselineScope, RidVersionKind
 
@@ -52,8 +53,16 @@ class RidIssueForm(forms.Form):
         "can differ from the document date).",
     )
 
-    def __init__(self, *args, numbers=None, **kwargs):
+    issue_anyway = forms.BooleanField(
+        label="I have read what the checks found and issue this version anyway",
+        required=False,
+    )
+
+    def __init__(self, *args, numbers=None, findings=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.findings = list(findings)
+        if not self.findings:
+            del self.fields["issue_anyway"]
         if numbers:
             self.fields["kind"].choices = [
                 (value, f"{label}: version {numbers[value]}")
@@ -71,7 +80,20 @@ class RidIssueForm(forms.Form):
                 "panel_decision",
                 "panel_meeting_date",
             ),
+            *(["issue_anyway"] if self.findings else []),
         )
 
     def clean_changes(self):
-        return " ".join(self.cleaned_data["changes"].split())
+        changes = " ".join(self.cleaned_data["changes"].split())
+        validate_printable(changes)
+        return changes
+
+    def clean_issue_anyway(self):
+        confirmed = self.cleaned_data.get("issue_anyway")
+        if self.findings and not confirmed:
+            count = len(self.findings)
+            raise forms.ValidationError(
+                f"The checks found {count} thing{'s' if count != 1 else ''} wrong with this "
+                "draft (listed above): fix them, or tick this box to issue it as it is."
+            )
+        return confirmed

@@ -165,8 +165,12 @@ def rid_issue_version(
     baseline_scope="",
     panel_decision="",
     panel_meeting_date=None,
+    findings=(),
 ):
     """Issue the next version of a release's RID from the live data (R17) and freeze it.
+
+    findings: what the pre-issue checks found wrong with the draft (releases.rid.checks) and
+    the analyst confirmed issuing anyway; recorded in the Event (data["findings_confirmed"]).
 
     kind: "draft" (presented to the Panel, N.1), "issued" (next whole number) or "baseline" (next
     whole number, recording baseline_scope "system"/"full", the Panel decision and the Panel
@@ -233,7 +237,13 @@ def rid_issue_version(
         action="rid.issued",
         summary=f"RID version {number} of {release.name} issued"
         + (f" ({version.get_kind_display().lower()})" if kind != "issued" else ""),
-        reason=changes,
+        reason=changes
+        + (
+            f"\nIssued despite {len(findings)} finding(s) of the pre-issue checks, confirmed by "
+            "the analyst."
+            if findings
+            else ""
+        ),
         effective_date=date,
         data={
             "version": number,
@@ -241,6 +251,7 @@ def rid_issue_version(
             "rid_version": version.pk,
             "pdf_sha256": sha256,
             "baseline_scope": version.baseline_scope,
+            **({"findings_confirmed": list(findings)} if findings else {}),
         },
     )
     return version

@@ -28,6 +28,7 @@ from secrelease.roles import analyst_required, can_read, is_analyst
 
 from ..models import BaselineScope, Release, RidVersion, RidVersionKind
 from . import services
+from .checks import rid_findings
 from .diff import diff as rid_diff_of
 from .document import Rid, build_rid, rid_version_get, rid_versions
 from .forms import RidIssueForm
@@ -134,8 +135,10 @@ def rid_issue(request, slug):
     release = _release(slug)
     kinds = RidVersionKind.values
     numbers = {kind: services.rid_next_number(release, kind) for kind in kinds}
+    # What is wrong with the draft: listed above the form; the analyst fixes it or confirms.
+    findings = rid_findings(release, build_rid(release))
     if request.method == "POST":
-        form = RidIssueForm(request.POST, numbers=numbers)
+        form = RidIssueForm(request.POST, numbers=numbers, findings=findings)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -148,6 +151,7 @@ def rid_issue(request, slug):
                     baseline_scope=data["baseline_scope"] or "",
                     panel_decision=data["panel_decision"] or "",
                     panel_meeting_date=data["panel_meeting_date"],
+                    findings=[f.message for f in findings],
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
@@ -165,6 +169,7 @@ def rid_issue(request, slug):
         scope = scope if scope in BaselineScope.values else ""
         form = RidIssueForm(
             numbers=numbers,
+            findings=findings,
             initial={
                 "kind": kind,
                 "date": timezone.localdate(),
@@ -187,6 +192,7 @@ def rid_issue(request, slug):
             "numbers": [(RidVersionKind(k).label, numbers[k]) for k in kinds],
             "redraft_links": redraft_links,
             "latest": (rid_versions(release) or [None])[-1],
+            "findings": findings,
         },
     )
 
