@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from secrelease.printable import PrintableTextMixin
 from secrelease.text import quoted_label
 
 from .references import CHANGE_REQUEST_REFERENCE_REGEX, MODIFICATION_REFERENCE_REGEX
@@ -22,7 +23,7 @@ class SECDocumentKind(models.TextChoices):
     APPENDIX = "appendix", "Appendix"
 
 
-class SECDocument(models.Model):
+class SECDocument(PrintableTextMixin, models.Model):
     """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6)."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
@@ -100,7 +101,7 @@ class ModificationQuerySet(models.QuerySet):
         return self.order_by("number", "suffix", "reference")
 
 
-class Modification(models.Model):
+class Modification(PrintableTextMixin, models.Model):
     """A Modification Proposal (or Draft Proposal); one row keeps its number from DP to MP."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
@@ -328,7 +329,7 @@ class Decision(models.Model):
         return f"{self.reference_after}: {self.get_kind_display()} on {self.date:%d %b %Y}"
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(PrintableTextMixin, models.Model):
     """A DCC Change Request, implemented alongside a release but never part of it (R8)."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from secrelease import printable
 from secrelease.text import long_date, quoted_label
 
 from . import lifecycle
@@ -82,9 +81,7 @@ def initial_values(instance, fields):
 
 def save_checked(instance, *, validate_unique=True):
     """full_clean() then save(); a constraint the database still refuses (a race between two
-    requests) becomes a ValidationError instead of a 500. Raises ValidationError, also for text
-    the PDFs cannot print (the model's `pdf_text_fields`, secrelease.printable)."""
-    printable.check_instance(instance)
+    requests) becomes a ValidationError instead of a 500. Raises ValidationError."""
     instance.full_clean(validate_unique=validate_unique)
     try:
         with transaction.atomic():

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from modifications.models import ChangeRequest, ImpactValue, Modification, SECDocument
+from secrelease.printable import PrintableTextMixin
 
 
 class Classification(models.TextChoices):
@@ -19,7 +20,7 @@ class Classification(models.TextChoices):
     RED = "red", "Red"
 
 
-class Release(models.Model):
+class Release(PrintableTextMixin, models.Model):
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = (
         "name",
@@ -181,7 +182,7 @@ class ScopeState(models.TextChoices):
     MOVED = "moved", "Moved to another release"
 
 
-class ScopeItem(models.Model):
+class ScopeItem(PrintableTextMixin, models.Model):
     """A modification (or a part of one) in the scope of a release."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
@@ -308,7 +309,7 @@ class Participant(models.TextChoices):
 PARTICIPANT_ORDER = list(Participant.values)
 
 
-class PartyImpact(models.Model):
+class PartyImpact(PrintableTextMixin, models.Model):
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = ("summary",)
 
@@ -340,7 +341,7 @@ class PartyImpact(models.Model):
         return [line.strip() for line in self.summary.splitlines() if line.strip()]
 
 
-class DccImpact(models.Model):
+class DccImpact(PrintableTextMixin, models.Model):
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = ("area", "summary")
 
@@ -360,7 +361,7 @@ class DccImpact(models.Model):
         return [line.strip() for line in self.summary.splitlines() if line.strip()]
 
 
-class OtherCodeImpact(models.Model):
+class OtherCodeImpact(PrintableTextMixin, models.Model):
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = ("code", "summary")
 
@@ -388,7 +389,7 @@ class TimelineKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(PrintableTextMixin, models.Model):
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = ("event", "notes")
 
@@ -411,7 +412,7 @@ class TimelineEvent(models.Model):
         return self.event
 
 
-class SecasCostLine(models.Model):
+class SecasCostLine(PrintableTextMixin, models.Model):
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = ("activity",)
 
@@ -449,7 +450,7 @@ class CriterionCategory(models.TextChoices):
     OPERATIONAL = "operational", "Operational acceptance criteria"
 
 
-class AcceptanceCriterion(models.Model):
+class AcceptanceCriterion(PrintableTextMixin, models.Model):
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = ("text",)
 
@@ -479,7 +480,7 @@ class AcceptanceCriterion(models.Model):
         return f"{self.position}. {self.text[:60]}"
 
 
-class GlossaryEntry(models.Model):
+class GlossaryEntry(PrintableTextMixin, models.Model):
     """An acronym and its full term. A RID lists only the acronyms it uses."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
@@ -518,7 +519,7 @@ class BaselineScope(models.TextChoices):
     FULL = "full", "Full scope"
 
 
-class RidVersion(models.Model):
+class RidVersion(PrintableTextMixin, models.Model):
     """An issued version of a release's RID: frozen content, PDF bytes and hash.
 
     Rows are insert-only: the application never updates or deletes them and database triggers
@@ -589,7 +590,7 @@ class RidVersion(models.Model):
         return f"{self.major}.{self.minor}"
 
 
-class UpdatePaper(models.Model):
+class UpdatePaper(PrintableTextMixin, models.Model):
     """An OPSG "SEC Releases update" paper, generated as of a date for chosen releases."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
@@ -628,7 +629,7 @@ class UpdatePaper(models.Model):
         return f"{self.reference} \u2013 {self.title}"
 
 
-class UpdatePaperSection(models.Model):
+class UpdatePaperSection(PrintableTextMixin, models.Model):
     """A release covered by a paper, with the free-text sections the analyst writes for it."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).

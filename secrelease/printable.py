@@ -8,9 +8,10 @@ field that names it. Right-to-left scripts the fonts have (Hebrew, Arabic) are a
 the invisible formatting characters (bidirectional marks and isolates, joiners, variation
 selectors): the documents isolate user text (<bdi>), so they never reorder the words around it.
 
-Models name their fields that reach a PDF in a `pdf_text_fields` class attribute;
-`modifications.services.save_checked` (the one way services save a row) checks them, so forms,
-admin, commands and the demo loader all get the same message.
+Models name their fields that reach a PDF in a `pdf_text_fields` class attribute and inherit
+`PrintableTextMixin`, which checks them in `clean_fields`: every ModelForm (the message appears
+next to the field, with what was typed kept) and every service (they all full_clean before
+saving) refuses the text the same way, so forms, admin, commands and the demo loader agree.
 
 The fonts' character maps are read once per process with fontTools (a WeasyPrint dependency).
 """
@@ -85,14 +86,24 @@ def validate_printable(value):
         raise ValidationError(unprintable_message(chars), code="unprintable")
 
 
-def check_instance(instance):
-    """Raise ValidationError({field: message}) for each of the instance's `pdf_text_fields`
-    holding a character the PDF fonts cannot draw."""
-    errors = {}
-    for name in getattr(type(instance), "pdf_text_fields", ()):
-        value = getattr(instance, name, "")
-        chars = unprintable(value if isinstance(value, str) else "")
-        if chars:
-            errors[name] = unprintable_message(chars)
-    if errors:
-        raise ValidationError(errors)
+class PrintableTextMixin:
+    """Model mixin: `clean_fields` also refuses, in each of the model's `pdf_text_fields`,
+    characters the PDF fonts cannot draw (a ValidationError on that field)."""
+
+    pdf_text_fields = ()
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name in self.pdf_text_fields:
+            if (exclude and name in exclude) or name in errors:
+                continue
+            value = getattr(self, name, "")
+            chars = unprintable(value if isinstance(value, str) else "")
+            if chars:
+                errors[name] = [ValidationError(unprintable_message(chars), code="unprintable")]
+        if errors:
+            raise ValidationError(errors)

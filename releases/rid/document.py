@@ -25,7 +25,6 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from modifications.models import APPROVED_STATUSES, PARTICIPANT_COLUMNS
 from secrelease.text import long_date, quoted_label
@@ -678,6 +677,7 @@ def history_rows(release, *, before=None):
     return result
 
 
+_TAGS = re.compile(r"<[^>]+>")
 # An acronym: two or more capital letters (digits may follow: SMETS2, SR12.1 -> SR), a plural
 # "s" allowed (IHDs, PPMIDs), not inside a word.
 _ACRONYM = re.compile(r"(?<![\w\u2019'-])([A-Z](?:[A-Z]|[0-9](?=[A-Z]))*[A-Z])[0-9]*(s?)(?![\w])")
@@ -713,8 +713,9 @@ def acronyms_used(text, entries):
     singular ("PPMID")."""
     rows = []
     defined = set()
+    tokens = set(acronyms_in(text))
     for entry in entries:
-        if _word(entry.acronym).search(text):
+        if {entry.acronym, entry.acronym + "s"} & tokens or _word(entry.acronym).search(text):
             rows.append(GlossaryRow(entry.acronym, entry.full_term))
             defined.add(entry.acronym)
     unknown = set()
@@ -729,7 +730,7 @@ def document_text(rid):
     """The words of the document (every section, screen wording) as plain text; used to find the
     acronyms it uses."""
     html = render_to_string("releases/rid/_document.html", {"rid": rid, "for_glossary": True})
-    return html_module.unescape(strip_tags(html))
+    return html_module.unescape(_TAGS.sub(" ", html))
 
 
 def build_rid(release, *, version="", version_date=None, changes="", today=None):
