@@ -160,8 +160,8 @@ def rid_findings(release, rid, *, today=None):
                 f"Acronyms the RID uses that the glossary does not define: "
                 f"{', '.join(rid.glossary_unknown)}. Its glossary says it lists every acronym "
                 "used.",
-                reverse("releases:glossary_create"),
-                "Add an acronym to the glossary",
+                reverse("releases:glossary_create") + "?acronym=" + rid.glossary_unknown[0],
+                f"Add {rid.glossary_unknown[0]} to the glossary",
             )
         )
     for item in items:
