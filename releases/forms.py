@@ -342,6 +342,9 @@ class ScopeItemForm(forms.ModelForm):
             ].help_text = (
                 f"Empty: the modification's summary, \u201c{modification.rid_summary}\u201d"
             )
+        for name in ("duis_impact", "gbcs_impact", "ch_firmware_impact"):
+            # Asked for only when the part has its own impacts (clean).
+            self.fields[name].required = False
         if not self.instance.own_impacts and not self.is_bound:
             # Start from the modification's impacts: the analyst changes what differs.
             for name in SCOPE_ITEM_IMPACT_FIELDS:
@@ -384,6 +387,14 @@ class ScopeItemForm(forms.ModelForm):
             ).exclude(pk=self.instance.pk)
             if clash.exists():
                 self.add_error("part_label", "That part of the modification is already in scope.")
+        if cleaned.get("own_impacts"):
+            for name in ("duis_impact", "gbcs_impact", "ch_firmware_impact"):
+                if not cleaned.get(name):
+                    self.add_error(name, "Choose Yes, No or TBC for this part.")
+        else:
+            # The RID shows the modification's impacts: the part's are left as they were.
+            for name in [*SCOPE_ITEM_IMPACT_FIELDS, "sec_documents"]:
+                cleaned.pop(name, None)
         return cleaned
 
 
