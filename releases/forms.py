@@ -6,7 +6,7 @@ from crispy_forms.layout import Fieldset
 from django import forms
 from django.core.validators import MinValueValidator
 
-from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification
+from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification, SECDocument
 from secrelease.forms import date_widget, form_helper
 from secrelease.text import long_date
 
@@ -336,6 +336,8 @@ class ScopeItemForm(forms.ModelForm):
         )
         self.fields["fall_back_release"].empty_label = "None"
         modification = self.instance.modification
+        cited = [d.pk for d in self.instance.sec_documents.all()] if self.instance.pk else []
+        self.fields["sec_documents"].queryset = SECDocument.objects.offered_for(cited)
         if modification.rid_summary:
             self.fields[
                 "rid_summary"
