@@ -518,7 +518,7 @@ def dcc_system_release(actor):
             actor=actor,
             release=release,
             modification=split,
-            added_on=D(2030, 10, 17),
+            added_on=D(2030, 6, 12),
             reason="Baselined by the Panel",
             part_label=label,
         )

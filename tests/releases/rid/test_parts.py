@@ -29,7 +29,7 @@ def make_part(analyst):
         actor=analyst,
         release=release,
         modification=mod,
-        added_on=D(2030, 1, 6),
+        added_on=D(2020, 1, 6),
         reason="Panel",
         part_label="part 1",
     )

@@ -151,7 +151,7 @@ def test_right_to_left_text_in_a_title_never_reorders_the_documents_own_words(an
         status="approved",
     )
     services.scope_add(
-        actor=analyst, release=release, modification=mod, added_on=D(2030, 1, 6), reason="Test"
+        actor=analyst, release=release, modification=mod, added_on=D(2020, 1, 6), reason="Test"
     )
     rid = build_rid(release)
     text = " ".join(" ".join(pages_of(render.render_rid_pdf(rid))).split())
