@@ -545,6 +545,17 @@ class RidVersion(PrintableTextMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now)
+    # Who prepared the version (submitted it for review, or issued it without review) and who
+    # reviewed it; empty for versions issued before reviews were recorded.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    unreviewed_reason = models.TextField(
+        "Why it was issued without review", blank=True, max_length=2000
+    )
 
     class Meta:
         ordering = ["release", "major", "minor"]
@@ -565,6 +576,10 @@ class RidVersion(PrintableTextMixin, models.Model):
                 )
                 | (~Q(kind="baseline") & Q(baseline_scope="")),
                 name="ridversion_baseline_records_panel",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("prepared_by")),
+                name="ridversion_reviewer_is_not_the_author",
             ),
         ]
 
@@ -588,6 +603,112 @@ class RidVersion(PrintableTextMixin, models.Model):
     @property
     def number(self):
         return f"{self.major}.{self.minor}"
+
+
+class PanelBaseline(models.Model):
+    """The Panel baselined a scope of a release's RID at a meeting (domain.md section 13, rules 6
+    and 7): the one record the release's baseline dates, its timeline rows, the calendar feed and
+    the policy checks (R1, R2) follow once it exists. Before it, the release's baseline dates are
+    plans.
+
+    Issuing a baseline RID version records it in the same transaction (rid_version set). A
+    baseline the Panel made before its RID was kept here (the demo's November 2020 and November
+    2021 releases) is recorded without a version.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="baselines")
+    scope = models.CharField(max_length=6, choices=BaselineScope)
+    meeting_date = models.DateField("Panel meeting date")
+    decision = models.TextField("Panel decision", max_length=2000)
+    rid_version = models.OneToOneField(
+        RidVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_baseline",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["release", "meeting_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "scope"], name="panelbaseline_one_per_scope"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=BaselineScope.values), name="panelbaseline_scope_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} baselined on {self.meeting_date}"
+
+
+class RidReviewState(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved and issued"
+    RETURNED = "returned", "Sent back"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+class RidReview(models.Model):
+    """A RID version proposed by one analyst and reviewed by another before it is issued.
+
+    The proposal (kind, date, Changes text, baseline details) and the hash of the RID value at
+    submission are kept; approval issues exactly that, and is refused when the register has
+    changed since (the hash differs).
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_reviews")
+    kind = models.CharField(max_length=8, choices=RidVersionKind)
+    number = models.CharField("Version number proposed", max_length=11)
+    date = models.DateField()
+    changes = models.TextField(max_length=2000)
+    baseline_scope = models.CharField(max_length=6, choices=BaselineScope, blank=True)
+    panel_decision = models.TextField(blank=True, max_length=2000)
+    panel_meeting_date = models.DateField(null=True, blank=True)
+    rid_hash = models.CharField("SHA-256 of the RID value at submission", max_length=64)
+    state = models.CharField(max_length=9, choices=RidReviewState, default=RidReviewState.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comments = models.TextField("Reviewer's comments", blank=True, max_length=5000)
+    rid_version = models.OneToOneField(
+        RidVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release"],
+                condition=Q(state="pending"),
+                name="ridreview_one_pending_per_release",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RidReviewState.values), name="ridreview_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("submitted_by")),
+                name="ridreview_reviewer_is_not_the_author",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "withdrawn"], reviewed_by__isnull=True)
+                | (Q(state__in=["approved", "returned"]) & Q(reviewed_by__isnull=False)),
+                name="ridreview_reviewed_iff_decided",
+            ),
+        ]
+
+    def __str__(self):
+        return f"review of version {self.number} ({self.state})"
 
 
 class UpdatePaper(PrintableTextMixin, models.Model):

@@ -71,6 +71,14 @@ ACCESS = {
     "releases:rid_version": ("public", None),
     "releases:rid_version_pdf": ("public", None),
     "releases:rid_version_json": ("public", None),
+    # Verifying reads only (the upload is hashed and dropped): anyone who may read the release,
+    # by GET and POST (tests/releases/rid/test_review.py posts to it as every persona).
+    "releases:rid_verify": ("public", None),
+    "releases:rid_review_submit": (None, "analyst"),
+    "releases:rid_review": ("analyst", None),
+    "releases:rid_review_approve": (None, "analyst"),
+    "releases:rid_review_return": (None, "analyst"),
+    "releases:rid_review_withdraw": (None, "analyst"),
     "releases:dashboard": ("reader", None),
     "releases:scope_lapse": (None, "analyst"),
     "releases:paper_list": ("reader", None),
@@ -135,9 +143,15 @@ def _build_world(analyst):
     versions = {}
     for release in (white, amber):
         rid_services.rid_issue_version(
-            actor=analyst, release=release, kind="draft", date=D(2020, 7, 10), changes="First draft"
+            unreviewed_reason="Issued in a test without review.",
+            actor=analyst,
+            release=release,
+            kind="draft",
+            date=D(2020, 7, 10),
+            changes="First draft",
         )
         versions[release.slug] = rid_services.rid_issue_version(
+            unreviewed_reason="Issued in a test without review.",
             actor=analyst,
             release=release,
             kind="baseline",
@@ -147,6 +161,13 @@ def _build_world(analyst):
             panel_meeting_date=D(2020, 7, 17),
             panel_decision="Baselined by the Panel",
         )
+    review = rid_services.rid_review_submit(
+        actor=analyst,
+        release=white,
+        kind="issued",
+        date=D(2020, 8, 1),
+        changes="Updated following review.",
+    )
     decided = make_modification(analyst, reference="MP108", status="change_board")
     decision = services.decision_record(
         actor=analyst, modification=decided, kind="cb_approve", date=D(2020, 9, 23)
@@ -174,6 +195,7 @@ def _build_world(analyst):
         "entry": entry,
         "versions": versions,
         "paper": paper,
+        "review": review,
         "decision": decision,
         "in_force": SECDocument.objects.get(kind="appendix", code="AB"),
         "retired": retired,
@@ -222,6 +244,12 @@ def _url(name, world, release_key="white"):
         "releases:rid_version": [slug, "1.0"],
         "releases:rid_version_pdf": [slug, "1.0"],
         "releases:rid_version_json": [slug, "1.0"],
+        "releases:rid_verify": [slug],
+        "releases:rid_review_submit": [slug],
+        "releases:rid_review": [slug, world["review"].pk],
+        "releases:rid_review_approve": [slug, world["review"].pk],
+        "releases:rid_review_return": [slug, world["review"].pk],
+        "releases:rid_review_withdraw": [slug, world["review"].pk],
         "releases:paper_detail": [world["paper"].pk],
         "releases:paper_edit": [world["paper"].pk],
         "releases:paper_pdf": [world["paper"].pk],

@@ -875,6 +875,13 @@ VERSION_LIST_FIELDS = (
     "issued_by__first_name",
     "issued_by__last_name",
     "issued_by__username",
+    "prepared_by__first_name",
+    "prepared_by__last_name",
+    "prepared_by__username",
+    "reviewed_by__first_name",
+    "reviewed_by__last_name",
+    "reviewed_by__username",
+    "unreviewed_reason",
 )
 
 
@@ -888,7 +895,7 @@ def rid_versions(release):
     """Every issued version of a release, oldest first, without content or PDF. One query."""
     return list(
         RidVersion.objects.filter(release=release)
-        .select_related("issued_by")
+        .select_related("issued_by", "prepared_by", "reviewed_by")
         .only(*VERSION_LIST_FIELDS)
         .order_by("major", "minor")
     )
@@ -907,7 +914,7 @@ def rid_version_get(release, number, *, with_content=True, with_pdf=False):
         fields.append("pdf")
     return (
         RidVersion.objects.filter(release=release, major=parsed[0], minor=parsed[1])
-        .select_related("issued_by")
+        .select_related("issued_by", "prepared_by", "reviewed_by")
         .only(*fields)
         .first()
     )

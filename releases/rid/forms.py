@@ -5,6 +5,8 @@ A plain Form, not a ModelForm: a RidVersion row is only ever created by the serv
 number, content, PDF and hash), so model validation of a half-built row would only produce
 messages about fields the analyst never sees."""
 
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -53,6 +55,15 @@ class RidIssueForm(forms.Form):
         "can differ from the document date).",
     )
 
+    unreviewed_reason = forms.CharField(
+        label="Why issue it without review?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when issuing without review: another analyst normally reviews a version "
+        "before it is issued. The reason is shown on the version.",
+    )
+
     issue_anyway = forms.BooleanField(
         label="I have read what the checks found and issue this version anyway",
         required=False,
@@ -80,6 +91,7 @@ class RidIssueForm(forms.Form):
                 "panel_decision",
                 "panel_meeting_date",
             ),
+            Fieldset("Issuing without review (exceptional)", "unreviewed_reason"),
             *(["issue_anyway"] if self.findings else []),
         )
 
@@ -97,3 +109,54 @@ class RidIssueForm(forms.Form):
                 "draft (listed above): fix them, or tick this box to issue it as it is."
             )
         return confirmed
+
+
+class RidReviewReturnForm(forms.Form):
+    comments = forms.CharField(
+        label="What needs to change",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent back to the analyst who prepared the draft.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+# Uploads larger than this are refused before they are read (a RID PDF is well under 5 MB).
+VERIFY_MAX_BYTES = 20 * 1024 * 1024
+
+
+class RidVerifyForm(forms.Form):
+    document = forms.FileField(
+        label="PDF to check",
+        help_text="A PDF of this RID; at most 20 MB. It is not kept.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].widget.attrs["accept"] = "application/pdf,.pdf"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the view writes nothing (csrf_exempt)
+
+    def clean_document(self):
+        """The upload's SHA-256 (hex), if it is a PDF of at most VERIFY_MAX_BYTES."""
+        upload = self.cleaned_data["document"]
+        if upload.size > VERIFY_MAX_BYTES:
+            raise forms.ValidationError(
+                f"This file is {upload.size / 1024 / 1024:.0f} MB; a RID PDF is at most 20 MB. "
+                "Check that you chose the right file."
+            )
+        head = upload.read(5)
+        if head != b"%PDF-":
+            raise forms.ValidationError(
+                "This file is not a PDF (it does not start with %PDF-). Upload the PDF of a RID "
+                "version, as downloaded from this site."
+            )
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():  # from the start of the file again
+            digest.update(chunk)
+        return digest.hexdigest()

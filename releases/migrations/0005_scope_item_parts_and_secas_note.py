@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('modifications', '0003_recommend_direct_to_report'),
-        ('releases', '0003_paper_year_sections'),
+        ('releases', '0004_panel_baseline_and_rid_review'),
     ]
 
     operations = [
