@@ -71,6 +71,7 @@ def issue(analyst, release):
         kind="issued",
         date=D(2031, 3, 2),
         changes="First version of this RID.",
+        unreviewed_reason="Issued by the test without a second analyst.",
         findings=[f.message for f in findings],
     )
     return version, findings

@@ -122,7 +122,12 @@ def test_the_issue_page_lists_the_findings_and_needs_a_confirmation(june, analys
     page = analyst_client.get(url).content.decode()
     assert "wrong with the draft" in page
     assert "the User testing impacts are not described" in page
-    form = {"kind": "issued", "date": "2021-06-01", "changes": "Updated following UIT."}
+    form = {
+        "kind": "issued",
+        "date": "2021-06-01",
+        "changes": "Updated following UIT.",
+        "unreviewed_reason": "The Panel meets tomorrow.",
+    }
     response = analyst_client.post(url, form)
     assert response.status_code == 200
     assert "issue_anyway" in response.context["form"].errors
@@ -140,9 +145,39 @@ def test_a_clean_draft_issues_without_a_confirmation(june, analyst_client):
     url = f"/releases/{june.slug}/rid/issue/"
     assert "found nothing wrong" in analyst_client.get(url).content.decode()
     response = analyst_client.post(
-        url, {"kind": "issued", "date": "2021-06-01", "changes": "Updated."}
+        url,
+        {
+            "kind": "issued",
+            "date": "2021-06-01",
+            "changes": "Updated.",
+            "unreviewed_reason": "The Panel meets tomorrow.",
+        },
     )
     assert response.status_code == 302
     event = Event.objects.about(june).get(action="rid.issued")
     assert "findings_confirmed" not in event.data
     assert Release.objects.get(pk=june.pk).rid_versions.count() == 1
+
+
+def test_findings_confirmed_when_submitting_for_review_reach_the_issue_event(
+    june, analyst, analyst_client
+):
+    from releases.models import RidReview
+    from releases.rid import services as rid_services
+    from tests.factories import analyst_user
+
+    services.release_update(actor=analyst, release=june, uit_required=True)
+    url = f"/releases/{june.slug}/rid/review/"
+    form = {"kind": "issued", "date": "2021-06-01", "changes": "Updated following UIT."}
+    response = analyst_client.post(url, form)
+    assert response.status_code == 200
+    assert "issue_anyway" in response.context["form"].errors
+    assert not RidReview.objects.filter(release=june).exists()
+    response = analyst_client.post(url, {**form, "issue_anyway": "on"})
+    assert response.status_code == 302
+    review = RidReview.objects.get(release=june)
+    reviewer = analyst_user(username="second-analyst")
+    rid_services.rid_review_approve(actor=reviewer, review=review)
+    event = Event.objects.about(june).get(action="rid.issued")
+    assert any("User testing impacts" in f for f in event.data["findings_confirmed"])
+    assert "Issued despite" in event.reason
