@@ -100,16 +100,6 @@ class RidIssueForm(forms.Form):
         validate_printable(changes)
         return changes
 
-    def clean_issue_anyway(self):
-        confirmed = self.cleaned_data.get("issue_anyway")
-        if self.findings and not confirmed:
-            count = len(self.findings)
-            raise forms.ValidationError(
-                f"The checks found {count} thing{'s' if count != 1 else ''} wrong with this "
-                "draft (listed above): fix them, or tick this box to issue it as it is."
-            )
-        return confirmed
-
 
 class RidReviewReturnForm(forms.Form):
     comments = forms.CharField(

@@ -196,6 +196,12 @@ def rid_other_changes(old, new, *, scope_changed):
     if old is None:
         return []
     d = diff(old, new)
+
+    def section(key):
+        # Which sentence the data chose (the *_wording fields) follows from the data compared
+        # beside it (the scope, the test phases, the DCC cost): not a change of its own.
+        return [c for c in d.section(key) if not c.field.endswith("_wording")]
+
     phrases = []
     if old.go_live_date != new.go_live_date:
         phrases.append(f"the go-live date moving to {long_date(new.go_live_date)}")
@@ -212,20 +218,20 @@ def rid_other_changes(old, new, *, scope_changed):
         phrases.append(f"DCC Change Request{'s' if len(removed) > 1 else ''} {refs} being removed")
     if crs and not (added or removed):
         phrases.append("changes to the DCC Change Requests")
-    if not scope_changed and d.section("impacts"):
+    if not scope_changed and section("impacts"):
         phrases.append("changes to the impacts")
     timeline = [
         c
-        for c in d.section("timeline")
+        for c in section("timeline")
         if not (old.go_live_date != new.go_live_date and "Release go-live" in c.what)
     ]
     if timeline:
         phrases.append("changes to the timeline")
-    if d.section("testing"):
+    if section("testing"):
         phrases.append("changes to the test strategy")
-    if d.section("costs"):
+    if section("costs"):
         phrases.append("changes to the costs")
-    if d.section("criteria"):
+    if section("criteria"):
         phrases.append("changes to the acceptance criteria")
     wording = [
         c
@@ -432,6 +438,7 @@ def rid_issue_version(
     panel_meeting_date=None,
     unreviewed_reason="",
     findings=(),
+    findings_confirmed=False,
 ):
     """Issue the next version of a release's RID from the live data (R17) and freeze it, without
     another analyst's review: `unreviewed_reason` (why it cannot wait for a review) is required
@@ -441,14 +448,18 @@ def rid_issue_version(
     whole number, recording baseline_scope "system"/"full", the Panel decision and the Panel
     meeting date, and the PanelBaseline that the release's baseline dates follow). The Rid is
     built as of now with this version's row added to its document history; its JSON content, PDF
-    bytes and their SHA-256 are stored and never change. `findings`: the pre-issue checks the
-    analyst confirmed (see _rid_freeze). Raises ValidationError per field.
+    bytes and their SHA-256 are stored and never change. `findings`: what the pre-issue checks
+    found wrong with the draft (releases.rid.checks); with any, `findings_confirmed` must be true
+    (the analyst issues anyway) and they are recorded (see _rid_freeze). Raises ValidationError
+    per field.
     """
     release = Release.objects.select_for_update().get(pk=release.pk)
     changes = (changes or "").strip()
     unreviewed_reason = (unreviewed_reason or "").strip()
-    _issue_errors(
+    _issue_errors_with_findings(
         release,
+        findings=findings,
+        findings_confirmed=findings_confirmed,
         kind=kind,
         date=date,
         changes=changes,
@@ -502,16 +513,19 @@ def rid_review_submit(
     panel_decision="",
     panel_meeting_date=None,
     findings=(),
+    findings_confirmed=False,
 ):
     """Propose the next version for review by another analyst: the kind, date, Changes text and
     baseline details are kept with the SHA-256 of the live RID value (rid_value_hash), so the
-    reviewer approves exactly this. One review waits per release at a time. `findings`: the
-    pre-issue checks the analyst confirmed, recorded with the submission and, on approval, in the
-    issue Event. Raises ValidationError per field."""
+    reviewer approves exactly this. One review waits per release at a time. `findings`: what the
+    pre-issue checks found; with any, `findings_confirmed` must be true; they are recorded with
+    the submission and, on approval, in the issue Event. Raises ValidationError per field."""
     release = Release.objects.select_for_update().get(pk=release.pk)
     changes = (changes or "").strip()
-    _issue_errors(
+    _issue_errors_with_findings(
         release,
+        findings=findings,
+        findings_confirmed=findings_confirmed,
         kind=kind,
         date=date,
         changes=changes,
@@ -557,6 +571,25 @@ def rid_review_submit(
         },
     )
     return review
+
+
+def _issue_errors_with_findings(release, *, findings, findings_confirmed, **fields):
+    """_issue_errors, and the confirmation the pre-issue findings need, reported together."""
+    errors = {}
+    try:
+        _issue_errors(release, **fields)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if findings and not findings_confirmed:
+        count = len(findings)
+        errors.setdefault("issue_anyway", []).append(
+            ValidationError(
+                f"The checks found {count} thing{'s' if count != 1 else ''} wrong with this "
+                "draft (listed above): fix them, or tick this box to issue it as it is."
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _confirmed_findings(review):

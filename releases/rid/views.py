@@ -205,6 +205,7 @@ def rid_issue(request, slug):
                     panel_meeting_date=data["panel_meeting_date"],
                     unreviewed_reason=data["unreviewed_reason"] or "",
                     findings=[f.message for f in form.findings],
+                    findings_confirmed=bool(data.get("issue_anyway")),
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
@@ -258,6 +259,7 @@ def rid_review_submit(request, slug):
                 panel_decision=data["panel_decision"] or "",
                 panel_meeting_date=data["panel_meeting_date"],
                 findings=[f.message for f in form.findings],
+                findings_confirmed=bool(data.get("issue_anyway")),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -73,6 +73,7 @@ def issue(analyst, release):
         changes="First version of this RID.",
         unreviewed_reason="Issued by the test without a second analyst.",
         findings=[f.message for f in findings],
+        findings_confirmed=True,
     )
     return version, findings
 
