@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from modifications.models import ChangeRequest, ImpactValue, Modification, SECDocument
 from secrelease.printable import PrintableTextMixin
+from secrelease.validators import validate_plausible_date
 
 
 class Classification(models.TextChoices):
@@ -32,7 +33,7 @@ class Release(PrintableTextMixin, models.Model):
 
     name = models.CharField(max_length=100, help_text="e.g. June 2021 SEC Release")
     slug = models.SlugField(max_length=50, help_text="e.g. june-2021")
-    go_live_date = models.DateField("Go-live date")
+    go_live_date = models.DateField("Go-live date", validators=[validate_plausible_date])
     classification = models.CharField(
         max_length=5, choices=Classification, default=Classification.WHITE
     )
@@ -42,6 +43,7 @@ class Release(PrintableTextMixin, models.Model):
         blank=True,
         help_text="Panel meeting that baselines the scope on the DCC Systems (about 12 months "
         "before go-live).",
+        validators=[validate_plausible_date],
     )
     full_baseline_date = models.DateField(
         "Panel baseline of full scope",
@@ -49,6 +51,7 @@ class Release(PrintableTextMixin, models.Model):
         blank=True,
         help_text="Panel meeting that sets the scope on the SEC documentation (about 6 months "
         "before go-live).",
+        validators=[validate_plausible_date],
     )
     sec_version = models.CharField("SEC version at go-live", max_length=10, blank=True)
     change_requests = models.ManyToManyField(
@@ -149,10 +152,10 @@ class ReleaseDateChange(models.Model):
     """R10: a go-live date moves only with a recorded decision; the history of dates is kept."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="date_changes")
-    old_date = models.DateField()
-    new_date = models.DateField()
+    old_date = models.DateField(validators=[validate_plausible_date])
+    new_date = models.DateField(validators=[validate_plausible_date])
     decided_by = models.CharField(max_length=10, choices=DateDecidedBy)
-    decision_date = models.DateField()
+    decision_date = models.DateField(validators=[validate_plausible_date])
     reason = models.TextField(max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -203,18 +206,20 @@ class ScopeItem(PrintableTextMixin, models.Model):
         max_length=100, blank=True, help_text="For a partial implementation, e.g. 'part 2'."
     )
     state = models.CharField(max_length=10, choices=ScopeState, default=ScopeState.IN_SCOPE)
-    added_on = models.DateField()
+    added_on = models.DateField(validators=[validate_plausible_date])
     added_after_deadline = models.BooleanField(default=False)
     exception_reason = models.TextField(
         blank=True,
         max_length=2000,
         help_text="The Panel decision that admitted a late addition as an exception (R4).",
     )
-    cut_off_date = models.DateField("Decision cut-off", null=True, blank=True)
+    cut_off_date = models.DateField(
+        "Decision cut-off", null=True, blank=True, validators=[validate_plausible_date]
+    )
     fall_back_release = models.ForeignKey(
         Release, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    removed_on = models.DateField(null=True, blank=True)
+    removed_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     removal_reason = models.TextField(blank=True, max_length=2000)
     status_override = models.TextField(
         "Current status sentence (override)",
@@ -394,7 +399,7 @@ class TimelineEvent(PrintableTextMixin, models.Model):
     pdf_text_fields = ("event", "notes")
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
-    date = models.DateField()
+    date = models.DateField(validators=[validate_plausible_date])
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
     kind = models.CharField(max_length=16, choices=TimelineKind, default=TimelineKind.OTHER)
@@ -534,10 +539,15 @@ class RidVersion(PrintableTextMixin, models.Model):
     minor = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=8, choices=RidVersionKind)
     baseline_scope = models.CharField(max_length=6, choices=BaselineScope, blank=True)
-    date = models.DateField(help_text="The document date on the cover and in the history.")
+    date = models.DateField(
+        help_text="The document date on the cover and in the history.",
+        validators=[validate_plausible_date],
+    )
     changes = models.TextField(max_length=2000)
     panel_decision = models.TextField(blank=True, max_length=2000)
-    panel_meeting_date = models.DateField(null=True, blank=True)
+    panel_meeting_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible_date]
+    )
     content = models.JSONField()
     pdf = models.BinaryField()
     pdf_sha256 = models.CharField(max_length=64)
@@ -618,7 +628,7 @@ class PanelBaseline(models.Model):
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="baselines")
     scope = models.CharField(max_length=6, choices=BaselineScope)
-    meeting_date = models.DateField("Panel meeting date")
+    meeting_date = models.DateField("Panel meeting date", validators=[validate_plausible_date])
     decision = models.TextField("Panel decision", max_length=2000)
     rid_version = models.OneToOneField(
         RidVersion,
@@ -665,11 +675,13 @@ class RidReview(models.Model):
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_reviews")
     kind = models.CharField(max_length=8, choices=RidVersionKind)
     number = models.CharField("Version number proposed", max_length=11)
-    date = models.DateField()
+    date = models.DateField(validators=[validate_plausible_date])
     changes = models.TextField(max_length=2000)
     baseline_scope = models.CharField(max_length=6, choices=BaselineScope, blank=True)
     panel_decision = models.TextField(blank=True, max_length=2000)
-    panel_meeting_date = models.DateField(null=True, blank=True)
+    panel_meeting_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible_date]
+    )
     rid_hash = models.CharField("SHA-256 of the RID value at submission", max_length=64)
     state = models.CharField(max_length=9, choices=RidReviewState, default=RidReviewState.PENDING)
     submitted_by = models.ForeignKey(
@@ -722,7 +734,7 @@ class UpdatePaper(PrintableTextMixin, models.Model):
     classification = models.CharField(
         max_length=5, choices=Classification, default=Classification.WHITE
     )
-    as_of = models.DateField("As of")
+    as_of = models.DateField("As of", validators=[validate_plausible_date])
     purpose = models.TextField(max_length=5000, blank=True)
     recommendations = models.TextField(max_length=5000, blank=True)
     author = models.CharField(max_length=100)
@@ -808,3 +820,73 @@ class UpdatePaperSection(PrintableTextMixin, models.Model):
         if self.heading:
             return self.heading
         return f"{self.year} SEC Releases" if self.year else str(self.release_id)
+
+
+class RenderJobKind(models.TextChoices):
+    """What a render job makes."""
+
+    RID_DRAFT = "rid_draft", "Draft RID PDF"
+    RID_DIFF = "rid_diff", "RID PDF with the changes since an earlier version"
+    PAPER = "paper", "OPSG paper PDF"
+    RID_ISSUE = "rid_issue", "Issuing a RID version"
+
+
+class RenderJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RenderJob(models.Model):
+    """A PDF (or a RID version being issued) made by the task worker, off the request path
+    (releases.jobs). A ready PDF is also the cache of that document: `key` is the SHA-256 of
+    what was rendered (the RID value's JSON, two versions' JSON, the paper's print HTML) and
+    the renderer, so an unchanged draft is served without rendering it again."""
+
+    kind = models.CharField(max_length=10, choices=RenderJobKind)
+    key = models.CharField(max_length=64, blank=True, help_text="Empty for an issue.")
+    subject = models.CharField(
+        max_length=60, blank=True, help_text="'release:12', 'paper:3': whose document it is."
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=8, choices=RenderJobStatus, default=RenderJobStatus.QUEUED)
+    source = models.TextField(blank=True, help_text="The print HTML the worker renders.")
+    params = models.JSONField(default=dict, blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="renderjob_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RenderJobKind.values), name="renderjob_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RenderJobStatus.values), name="renderjob_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "status"], name="renderjob_user_status_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("releases:render_job", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status in (RenderJobStatus.QUEUED, RenderJobStatus.RUNNING)

@@ -114,10 +114,12 @@ def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
 
 
 @transaction.atomic
-def release_update(*, actor, release, reason="", date_decision=None, **fields):
+def release_update(*, actor, release, reason="", date_decision=None, edit_token=None, **fields):
     """Edit a release. Moving the go-live date needs a recorded decision (R10):
-    date_decision = {"decided_by": "authority"|"panel", "decision_date": date}."""
+    date_decision = {"decided_by": "authority"|"panel", "decision_date": date}. A stale
+    edit_token (the release changed since the form was opened) is refused."""
     release = Release.objects.select_for_update().get(pk=release.pk)
+    register.check_unchanged(release, edit_token)
     unknown = set(fields) - set(RELEASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown release fields: {sorted(unknown)}")
@@ -493,11 +495,11 @@ SCOPE_ITEM_FIELDS = [
 
 
 @transaction.atomic
-def scope_item_update(*, actor, item, reason="", sec_documents=None, **fields):
+def scope_item_update(*, actor, item, reason="", sec_documents=None, edit_token=None, **fields):
     """Edit a scope item: its part label, cut-off, fall-back, exception reason, OPSG status
     sentence, and for a part of a modification its own RID summary and impacts (own_impacts on:
     the impact fields and `sec_documents`, an iterable of SECDocument, replace the
-    modification's in the RID)."""
+    modification's in the RID); a stale edit_token is refused."""
     item = (
         ScopeItem.objects.select_for_update()
         .select_related("release", "modification")
@@ -523,6 +525,7 @@ def scope_item_update(*, actor, item, reason="", sec_documents=None, **fields):
         after_save=(lambda i: i.sec_documents.set(sec_documents))
         if sec_documents is not None
         else None,
+        expected_token=edit_token,
         action="scope.updated",
         summary=lambda changes: (
             f"{item.modification.reference} in {item.release.name} "
@@ -777,9 +780,11 @@ def _timeline_row_check(release, instance, fields):
 
 
 @transaction.atomic
-def release_part_save(*, actor, release, model, instance=None, reason="", **fields):
+def release_part_save(
+    *, actor, release, model, instance=None, reason="", edit_token=None, **fields
+):
     """Create (instance=None) or edit one row of a release's impacts, timeline, costs or
-    acceptance criteria, recording what changed."""
+    acceptance criteria, recording what changed. Editing with a stale edit_token is refused."""
     label, tracked = RELEASE_PARTS[model]
     unknown = set(fields) - set(tracked)
     if unknown:
@@ -802,6 +807,7 @@ def release_part_save(*, actor, release, model, instance=None, reason="", **fiel
         fields=fields,
         tracked=tracked,
         before=before,
+        expected_token=edit_token,
         action=f"release.{model._meta.model_name}_{verb}",
         summary=lambda _changes: f"{label[0].upper()}{label[1:]} {verb}: {instance}",
         reason=reason,
@@ -843,7 +849,8 @@ def release_part_delete(*, actor, release, instance, reason=""):
 
 
 @transaction.atomic
-def glossary_entry_save(*, actor, acronym, full_term, entry=None, reason=""):
+def glossary_entry_save(*, actor, acronym, full_term, entry=None, reason="", edit_token=None):
+    """Add (entry=None) or edit a glossary entry; editing with a stale edit_token is refused."""
     acronym = (acronym or "").strip()
     clash = GlossaryEntry.objects.filter(acronym=acronym)
     if entry is not None:
@@ -862,6 +869,7 @@ def glossary_entry_save(*, actor, acronym, full_term, entry=None, reason=""):
         fields={"acronym": acronym, "full_term": full_term},
         tracked=["acronym", "full_term"],
         before=before,
+        expected_token=edit_token,
         action="glossary.saved",
         summary=lambda _changes: f"Glossary: {entry.acronym} = {entry.full_term}",
         reason=reason,

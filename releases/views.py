@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from modifications.activity import activity_rows
 from modifications.models import ChangeRequest, Event
+from modifications.selectors import register_revision
+from secrelease.caching import cached_page
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 from secrelease.text import long_date
@@ -130,6 +132,15 @@ def _party_impacts(release):
 
 @reader_required
 def release_detail(request, slug):
+    """The release page, rendered once per register revision, role and day
+    (secrelease.caching.cached_page)."""
+    key = ("release", slug, register_revision(request.user))
+    return cached_page(
+        request, "releases/release_detail.html", key, lambda: _release_page_context(slug)
+    )
+
+
+def _release_page_context(slug):
     try:
         release = selectors.release_for_page(slug)
     except Release.DoesNotExist as exc:
@@ -173,7 +184,7 @@ def release_detail(request, slug):
             ),
         ],
     }
-    return render(request, "releases/release_detail.html", context)
+    return context
 
 
 @analyst_required
@@ -631,6 +642,7 @@ def _glossary_form_page(request, entry):
                     acronym=form.cleaned_data["acronym"],
                     full_term=form.cleaned_data["full_term"],
                     reason=form.cleaned_data["reason"],
+                    edit_token=form.cleaned_data.get("edit_token"),
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)

@@ -11,7 +11,7 @@ from django.urls import get_resolver, reverse
 from modifications import services as register
 from modifications.models import SECDocument
 from releases import services
-from releases.models import Classification, DccImpact
+from releases.models import Classification, DccImpact, RenderJob
 from releases.paper import services as paper_services
 from releases.rid import services as rid_services
 from tests.factories import analyst_user, make_modification, make_release
@@ -87,6 +87,10 @@ ACCESS = {
     "releases:paper_edit": ("analyst", "analyst"),
     "releases:paper_pdf": ("reader", None),
     "releases:calendar_all": ("token", None),
+    # A PDF made by the worker: as its document (here an OPSG paper, for readers).
+    "releases:render_job": ("reader", None),
+    "releases:render_job_status": ("reader", None),
+    "releases:render_job_pdf": ("reader", None),
     "releases:calendar_release": ("token", None),
 }
 
@@ -185,7 +189,16 @@ def _build_world(analyst):
         author="David Kemp",
         releases=[white],
     )
+    job = RenderJob.objects.create(
+        kind="paper",
+        key="0" * 64,
+        status="ready",
+        filename="OPSG_33_0206_15.pdf",
+        pdf=b"%PDF-1.7 a paper",
+        requested_by=analyst,
+    )
     return {
+        "job": job,
         "mod": mod,
         "white": white,
         "amber": amber,
@@ -254,6 +267,9 @@ def _url(name, world, release_key="white"):
         "releases:paper_edit": [world["paper"].pk],
         "releases:paper_pdf": [world["paper"].pk],
         "releases:calendar_release": [slug],
+        "releases:render_job": [world["job"].pk],
+        "releases:render_job_status": [world["job"].pk],
+        "releases:render_job_pdf": [world["job"].pk],
     }.get(name, [])
     url = reverse(name, args=args)
     if name == "releases:rid_diff":

@@ -11,7 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
-from secrelease.forms import date_widget
+from secrelease.forms import PlausibleDateField, date_widget
 from secrelease.printable import validate_printable
 
 from ..models import BaselineScope, RidVersionKind
@@ -23,7 +23,7 @@ class RidIssueForm(forms.Form):
         choices=RidVersionKind.choices,
         widget=forms.RadioSelect,
     )
-    date = forms.DateField(
+    date = PlausibleDateField(
         label="Document date",
         widget=date_widget(),
         help_text="Shown on the cover and in the document history.",
@@ -47,7 +47,7 @@ class RidIssueForm(forms.Form):
         help_text="For a baseline: what the Panel decided, e.g. 'The Panel baselined the RID for "
         "the DCC System-impacting modifications.'",
     )
-    panel_meeting_date = forms.DateField(
+    panel_meeting_date = PlausibleDateField(
         label="Panel meeting date",
         required=False,
         widget=date_widget(),
@@ -99,6 +99,42 @@ class RidIssueForm(forms.Form):
         changes = " ".join(self.cleaned_data["changes"].split())
         validate_printable(changes)
         return changes
+
+
+class RidRedraftForm(forms.Form):
+    """?kind=...&baseline_scope=...: redraft the issue form's Changes text for that kind of
+    version. Anything else reads as an issued version."""
+
+    kind = forms.ChoiceField(choices=RidVersionKind.choices, required=False)
+    baseline_scope = forms.ChoiceField(choices=[("", ""), *BaselineScope.choices], required=False)
+
+    def values(self):
+        """(kind, baseline_scope), with the defaults for what is missing or not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("kind") or RidVersionKind.ISSUED, data.get("baseline_scope") or ""
+
+
+class RidCompareForm(forms.Form):
+    """?from=3.0&to=8.0&format=pdf: which two versions to compare (a number, or "draft" for the
+    live draft), on the page or as a PDF."""
+
+    from_number = forms.RegexField(regex=r"^(\d{1,3}\.\d{1,3}|draft)$", required=False)
+    to_number = forms.RegexField(regex=r"^(\d{1,3}\.\d{1,3}|draft)$", required=False)
+    format = forms.ChoiceField(choices=[("", "page"), ("pdf", "PDF")], required=False)
+
+    def __init__(self, query, *args, **kwargs):
+        data = {
+            "from_number": query.get("from", ""),
+            "to_number": query.get("to", ""),
+            "format": query.get("format", ""),
+        }
+        super().__init__(data, *args, **kwargs)
+
+    def values(self):
+        """(from, to, format): a field that is not valid reads as not given."""
+        self.is_valid()
+        data = self.cleaned_data
+        return data.get("from_number", ""), data.get("to_number", ""), data.get("format", "")
 
 
 class RidReviewReturnForm(forms.Form):

@@ -2,8 +2,32 @@
 the screen page, print.css, the classification in the running header."""
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from secrelease import caching
+
+from ..models import RidVersion
 from ..pdf import AUTHOR, PRINT_CSS, css_string, render_document, render_pdf
+from .document import Rid
+
+
+def render_rid_screen_html(rid):
+    """The document as the web page shows it (templates/releases/rid/_document.html)."""
+    return mark_safe(render_to_string("releases/rid/_document.html", {"rid": rid}))
+
+
+def issued_version_html(version):
+    """The screen HTML of an issued version (a RidVersion from rid_versions: its content is
+    not loaded), from its stored content. It never changes, so it is made once and kept
+    (secrelease.caching.immutable: no query when this process has it, one when another worker
+    made it); only then is the content read and decoded."""
+
+    def build():
+        content = RidVersion.objects.filter(pk=version.pk).values_list("content", flat=True).get()
+        return str(render_rid_screen_html(Rid.from_json(content)))
+
+    key = ("rid-version-html", version.pk, version.pdf_sha256)
+    return mark_safe(caching.immutable(key, build))
 
 
 def comparison_title(rid, diff):

@@ -467,13 +467,7 @@ def rid_issue_version(
         panel_decision=panel_decision,
         panel_meeting_date=panel_meeting_date,
     )
-    if not unreviewed_reason:
-        raise ValidationError(
-            {
-                "unreviewed_reason": "Say why this version is issued without another analyst's "
-                "review, or submit it for review instead."
-            }
-        )
+    _unreviewed_reason_errors(unreviewed_reason)
     return _rid_freeze(
         actor=actor,
         release=release,
@@ -487,6 +481,45 @@ def rid_issue_version(
         unreviewed_reason=unreviewed_reason,
         findings=findings,
     )
+
+
+def _unreviewed_reason_errors(unreviewed_reason):
+    if not unreviewed_reason:
+        raise ValidationError(
+            {
+                "unreviewed_reason": "Say why this version is issued without another analyst's "
+                "review, or submit it for review instead."
+            }
+        )
+
+
+def rid_issue_check(
+    *,
+    release,
+    kind,
+    date,
+    changes,
+    baseline_scope="",
+    panel_decision="",
+    panel_meeting_date=None,
+    unreviewed_reason="",
+    findings=(),
+    findings_confirmed=False,
+):
+    """Raise the ValidationError rid_issue_version would raise for these values, without
+    rendering anything: the issue page checks before it queues the worker (releases.jobs)."""
+    _issue_errors_with_findings(
+        release,
+        findings=findings,
+        findings_confirmed=findings_confirmed,
+        kind=kind,
+        date=date,
+        changes=(changes or "").strip(),
+        baseline_scope=baseline_scope,
+        panel_decision=panel_decision,
+        panel_meeting_date=panel_meeting_date,
+    )
+    _unreviewed_reason_errors((unreviewed_reason or "").strip())
 
 
 # -- review --------------------------------------------------------------------------------------
@@ -628,29 +661,7 @@ def rid_review_approve(*, actor, review):
     Refused for the submitter's own draft, a closed review, and when the live RID value is no
     longer the one submitted (the register changed since: send it back and submit again).
     Returns the RidVersion."""
-    review = _pending_for_review(actor, review, "review")
-    release = Release.objects.select_for_update().get(pk=review.release_id)
-    if rid_value_hash(build_rid(release)) != review.rid_hash:
-        who = review.submitted_by.get_full_name() or review.submitted_by.username
-        raise ValidationError(
-            f"The register has changed since {who} submitted version {review.number} for review "
-            f"on {long_date(timezone.localdate(review.submitted_at))}: the RID is no longer the "
-            "one submitted. Send it back, so that it can be checked and submitted again."
-        )
-    if rid_next_number(release, review.kind) != review.number:
-        raise ValidationError(
-            f"Another version has been issued since this draft was submitted as version "
-            f"{review.number}: send it back, so that it can be submitted again."
-        )
-    _issue_errors(
-        release,
-        kind=review.kind,
-        date=review.date,
-        changes=review.changes,
-        baseline_scope=review.baseline_scope,
-        panel_decision=review.panel_decision,
-        panel_meeting_date=review.panel_meeting_date,
-    )
+    review, release = _approval_checked(actor, review)
     version = _rid_freeze(
         actor=actor,
         release=release,
@@ -679,6 +690,42 @@ def rid_review_approve(*, actor, review):
         data={"review": review.pk, "rid_version": version.pk, "version": version.number},
     )
     return version
+
+
+@transaction.atomic
+def rid_review_approve_check(*, actor, review):
+    """Raise the ValidationError rid_review_approve would raise, without rendering anything:
+    the review page checks before it queues the worker (releases.jobs)."""
+    _approval_checked(actor, review)
+
+
+def _approval_checked(actor, review):
+    """(review, release), both locked, when `actor` may approve `review` now; else
+    ValidationError."""
+    review = _pending_for_review(actor, review, "review")
+    release = Release.objects.select_for_update().get(pk=review.release_id)
+    if rid_value_hash(build_rid(release)) != review.rid_hash:
+        who = review.submitted_by.get_full_name() or review.submitted_by.username
+        raise ValidationError(
+            f"The register has changed since {who} submitted version {review.number} for review "
+            f"on {long_date(timezone.localdate(review.submitted_at))}: the RID is no longer the "
+            "one submitted. Send it back, so that it can be checked and submitted again."
+        )
+    if rid_next_number(release, review.kind) != review.number:
+        raise ValidationError(
+            f"Another version has been issued since this draft was submitted as version "
+            f"{review.number}: send it back, so that it can be submitted again."
+        )
+    _issue_errors(
+        release,
+        kind=review.kind,
+        date=review.date,
+        changes=review.changes,
+        baseline_scope=review.baseline_scope,
+        panel_decision=review.panel_decision,
+        panel_meeting_date=review.panel_meeting_date,
+    )
+    return review, release
 
 
 @transaction.atomic

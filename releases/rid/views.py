@@ -11,8 +11,10 @@ An issued version is always shown from what was stored when it was issued (conte
 bytes), never rebuilt from the register.
 """
 
+import dataclasses
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
@@ -26,16 +28,40 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from modifications.selectors import register_revision
+from secrelease import caching
+from secrelease.caching import cached_page, role_of
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, is_analyst
 
-from ..models import BaselineScope, Release, RidReview, RidVersion, RidVersionKind
+from .. import jobs
+from ..models import (
+    Classification,
+    Release,
+    RenderJobKind,
+    RenderJobStatus,
+    RidReview,
+    RidVersion,
+    RidVersionKind,
+)
 from . import services
 from .checks import rid_findings
 from .diff import diff as rid_diff_of
-from .document import Rid, build_rid, rid_version_get, rid_versions, version_key
-from .forms import RidIssueForm, RidReviewReturnForm, RidVerifyForm
-from .render import render_rid_pdf
+from .document import (
+    Rid,
+    build_rid,
+    release_with_versions,
+    rid_versions,
+    version_key,
+)
+from .forms import (
+    RidCompareForm,
+    RidIssueForm,
+    RidRedraftForm,
+    RidReviewReturnForm,
+    RidVerifyForm,
+)
+from .render import issued_version_html, render_rid_html, render_rid_screen_html
 
 # -- access ---------------------------------------------------------------------------------------
 
@@ -46,33 +72,61 @@ def _release(slug):
 
 def may_read_versions(user, release):
     """Issued versions: analysts and Panel members; anyone for a White release when public RIDs
-    are on."""
+    are on. `release`: a Release, or anything with its `is_public`."""
     if can_read(user):
         return True
     return bool(settings.PUBLIC_WHITE_RIDS) and release.is_public
 
 
+@dataclass(frozen=True)
+class ReleaseAccess:
+    """What may_read_versions (and a 404 message) need of a release, kept with its cached
+    version page."""
+
+    name: str
+    classification: str
+
+    @property
+    def is_public(self):
+        return self.classification == Classification.WHITE
+
+
+def _refuse_versions(request):
+    """Anonymous visitors go to the login page; logged-in users without a role get 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied("Only SECAS analysts and Panel members can read this RID.")
+
+
 def versions_reader(view):
-    """Views of issued versions: the view gets the release instead of its slug. Anonymous
-    visitors who may not read it go to the login page; logged-in users without a role get 403."""
+    """Views of issued versions: the view gets the release and its issued versions (oldest
+    first, without content or PDF; one query: document.release_with_versions) instead of the
+    slug. Anonymous visitors who may not read it go to the login page; logged-in users without
+    a role get 403."""
 
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        release = _release(slug)
+        release, versions = release_with_versions(slug)
+        if release is None:
+            raise Http404("No release with that address.")
         if not may_read_versions(request.user, release):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise PermissionDenied("Only SECAS analysts and Panel members can read this RID.")
-        return view(request, release, *args, **kwargs)
+            return _refuse_versions(request)
+        return view(request, release, versions, *args, **kwargs)
 
     return wrapper
 
 
-def _version_or_404(release, number, **kwargs):
-    version = rid_version_get(release, number, **kwargs)
-    if version is None:
-        raise Http404(f"{release.name} has no RID version {number}.")
-    return version
+def _version_or_404(release, versions, number):
+    """The version numbered `number` ('8.0') among `versions`, or 404."""
+    for version in versions:
+        if version.number == number:
+            return version
+    raise Http404(f"{release.name} has no RID version {number}.")
+
+
+def _content(version):
+    """The stored content (JSON) of a version from the list: one query."""
+    return RidVersion.objects.filter(pk=version.pk).values_list("content", flat=True).get()
 
 
 def _filename(release, number, ext):
@@ -101,29 +155,40 @@ def _etag_matches(request, etag):
 @analyst_required
 @require_safe
 def rid_draft(request, slug):
-    """The RID built from the register now. Analysts only: the Panel sees issued versions."""
-    release = _release(slug)
-    rid = build_rid(release)
-    return render(
-        request,
-        "releases/rid/rid_page.html",
-        {
-            "release": release,
-            "rid": rid,
-            "version": None,
-            "pdf_url": reverse("releases:rid_draft_pdf", args=[release.slug]),
-            "versions": rid_versions(release),
-        },
-    )
+    """The RID built from the register now; rendered again only after a change to the register
+    (secrelease.caching.cached_page). Analysts only: the Panel sees issued versions."""
+    key = ("rid-draft", slug, register_revision(request.user))
+    return cached_page(request, "releases/rid/rid_page.html", key, lambda: _draft_context(slug))
+
+
+def _draft_context(slug):
+    release, versions = release_with_versions(slug)
+    if release is None:
+        raise Http404("No release with that address.")
+    return {
+        "release": release,
+        "document_html": render_rid_screen_html(build_rid(release)),
+        "version": None,
+        "pdf_url": reverse("releases:rid_draft_pdf", args=[release.slug]),
+        "versions": versions,
+    }
 
 
 @analyst_required
 @require_safe
 def rid_draft_pdf(request, slug):
+    """The live draft's PDF, made by the task worker (releases.jobs); served from the cache
+    while the RID value is unchanged."""
     release = _release(slug)
     rid = build_rid(release)
-    return _pdf_response(
-        render_rid_pdf(rid), _filename(release, "", "pdf"), cache="private, no-store"
+    return jobs.serve_pdf(
+        request,
+        kind=RenderJobKind.RID_DRAFT,
+        # When it was built is not printed: leave it out of the cache key.
+        value=dataclasses.replace(rid, built_at="").to_json_text(),
+        build_html=lambda: render_rid_html(rid),
+        filename=_filename(release, "", "pdf"),
+        subject=f"release:{release.pk}",
     )
 
 
@@ -193,34 +258,45 @@ def rid_issue(request, slug):
         form = _issue_form(release, request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            values = {
+                "kind": data["kind"],
+                "date": data["date"],
+                "changes": data["changes"],
+                "baseline_scope": data["baseline_scope"] or "",
+                "panel_decision": data["panel_decision"] or "",
+                "panel_meeting_date": data["panel_meeting_date"],
+                "unreviewed_reason": data["unreviewed_reason"] or "",
+                # What the pre-issue checks found, and the analyst's confirmation (recorded).
+                "findings": [f.message for f in form.findings],
+                "findings_confirmed": bool(data.get("issue_anyway")),
+            }
             try:
-                version = services.rid_issue_version(
-                    actor=request.user,
+                services.rid_issue_check(release=release, **values)
+                # Laying out the PDF takes seconds: the worker issues the version (jobs.py).
+                job = jobs.queue_rid_issue(
+                    request,
                     release=release,
-                    kind=data["kind"],
-                    date=data["date"],
-                    changes=data["changes"],
-                    baseline_scope=data["baseline_scope"] or "",
-                    panel_decision=data["panel_decision"] or "",
-                    panel_meeting_date=data["panel_meeting_date"],
-                    unreviewed_reason=data["unreviewed_reason"] or "",
-                    findings=[f.message for f in form.findings],
-                    findings_confirmed=bool(data.get("issue_anyway")),
+                    params={
+                        **values,
+                        "operation": "issue",
+                        "release": release.pk,
+                        "date": values["date"].isoformat(),
+                        "panel_meeting_date": values["panel_meeting_date"].isoformat()
+                        if values["panel_meeting_date"]
+                        else None,
+                    },
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
+            except jobs.QueueFull:
+                return jobs.queue_limit_response(request)
             else:
-                messages.success(
-                    request,
-                    f"Version {version.number} of the {release.name} RID is issued without "
-                    "review; its content and PDF are now frozen.",
-                )
-                return redirect(version.get_absolute_url())
+                if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
+                    form.add_error(None, job.error)
+                else:
+                    return jobs.issue_response(request, job)
         return _issue_page(request, release, form)
-    kind = request.GET.get("kind", "issued")
-    kind = kind if kind in RidVersionKind.values else "issued"
-    scope = request.GET.get("baseline_scope", "")
-    scope = scope if scope in BaselineScope.values else ""
+    kind, scope = RidRedraftForm(request.GET).values()
     form = _issue_form(
         release,
         initial={
@@ -300,7 +376,7 @@ def _review_page(request, release, review, *, return_form=None, status=200):
     latest = versions[-1] if versions else None
     changes = None
     if latest is not None:
-        old = Rid.from_json(_version_or_404(release, latest.number).content)
+        old = Rid.from_json(_content(latest))
         changes = rid_diff_of(old, live)
     return render(
         request,
@@ -324,16 +400,22 @@ def rid_review_approve(request, slug, pk):
     release = _release(slug)
     review = _review_or_404(release, pk)
     try:
-        version = services.rid_review_approve(actor=request.user, review=review)
+        services.rid_review_approve_check(actor=request.user, review=review)
+        # Laying out the PDF takes seconds: the worker issues the version (jobs.py).
+        job = jobs.queue_rid_issue(
+            request,
+            release=release,
+            params={"operation": "approve", "release": release.pk, "review": review.pk},
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("releases:rid_review", release.slug, review.pk)
-    messages.success(
-        request,
-        f"Version {version.number} of the {release.name} RID is approved and issued as "
-        f"{_analyst_name(review.submitted_by)} prepared it; its content and PDF are now frozen.",
-    )
-    return redirect(version.get_absolute_url())
+    except jobs.QueueFull:
+        return jobs.queue_limit_response(request)
+    if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
+        messages.error(request, job.error)
+        return redirect("releases:rid_review", release.slug, review.pk)
+    return jobs.issue_response(request, job)
 
 
 @analyst_required
@@ -381,7 +463,7 @@ def rid_review_withdraw(request, slug, pk):
 
 def version_json_bytes(release, version):
     """The bytes of a version's JSON download, made only from what was stored when it was
-    issued, so they (and their SHA-256) never change. `version` needs its content loaded."""
+    issued, so they (and their SHA-256) never change."""
     data = {
         "release": release.slug,
         "version": version.number,
@@ -395,28 +477,27 @@ def version_json_bytes(release, version):
         ),
         "issued_at": version.issued_at.isoformat(),
         "pdf_sha256": version.pdf_sha256,
-        "content": version.content,
+        "content": _content(version),
     }
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def json_sha256(release, version):
-    return hashlib.sha256(version_json_bytes(release, version)).hexdigest()
+    """The SHA-256 of version_json_bytes, computed once per version and kept for good
+    (secrelease.caching.immutable: the version never changes)."""
+    return caching.immutable(
+        ("rid-json-sha256", version.pk, version.pdf_sha256),
+        lambda: hashlib.sha256(version_json_bytes(release, version)).hexdigest(),
+    )
 
 
 @versions_reader
 @require_safe
-def rid_version_list(request, release):
+def rid_version_list(request, release, versions):
     """Every issued version, newest first, with who prepared, reviewed and issued it, the Panel
-    decision of a baseline and the SHA-256 of its PDF and of its JSON. Three queries."""
-    versions = list(
-        RidVersion.objects.filter(release=release)
-        .select_related("issued_by", "prepared_by", "reviewed_by")
-        .defer("pdf")
-        .order_by("-major", "-minor")
-    )
+    decision of a baseline and the SHA-256 of its PDF and of its JSON."""
+    versions = list(reversed(versions))
     for v in versions:
-        v.release = release  # its links need the slug: no query per version
         v.json_sha256 = json_sha256(release, v)
     return render(
         request,
@@ -431,40 +512,53 @@ def rid_version_list(request, release):
     )
 
 
-@versions_reader
 @require_safe
-def rid_version(request, release, number):
+def rid_version(request, slug, number):
     """An issued version, from its stored content (never rebuilt from the register), with its
     proof: who prepared, reviewed and issued it, the Panel decision, the SHA-256 of its PDF and
-    of its JSON."""
-    version = _version_or_404(release, number, with_content=True)
-    rid = Rid.from_json(version.content)
-    versions = rid_versions(release)
+    of its JSON. The page is rendered once per register revision and role
+    (secrelease.caching.revised) around the document's HTML, which is made once for good
+    (render.issued_version_html). Who may read it: versions_reader."""
+    key = ("rid-version", slug, number, register_revision(request.user), role_of(request.user))
+    page = caching.revised(key, lambda: _version_page(request, slug, number))
+    if not may_read_versions(request.user, page["release"]):
+        return _refuse_versions(request)
+    if page["blocks"] is None:
+        raise Http404(f"{page['release'].name} has no RID version {number}.")
+    return render(request, "_cached_page.html", {"blocks": page["blocks"]})
+
+
+def _version_page(request, slug, number):
+    release, versions = release_with_versions(slug)
+    if release is None:
+        raise Http404("No release with that address.")
+    access = ReleaseAccess(release.name, release.classification)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        return {"release": access, "blocks": None}
     previous = [v for v in versions if (v.major, v.minor) < (version.major, version.minor)]
-    return render(
-        request,
-        "releases/rid/rid_page.html",
-        {
-            "release": release,
-            "rid": rid,
-            "version": version,
-            "json_sha256": json_sha256(release, version),
-            "pdf_url": reverse("releases:rid_version_pdf", args=[release.slug, version.number]),
-            "json_url": reverse("releases:rid_version_json", args=[release.slug, version.number]),
-            "previous": previous[-1] if previous else None,
-            "versions": versions,
-            "can_read_register": can_read(request.user),
-        },
-    )
+    context = {
+        "release": release,
+        "document_html": issued_version_html(version),
+        "version": version,
+        "json_sha256": json_sha256(release, version),
+        "pdf_url": reverse("releases:rid_version_pdf", args=[release.slug, version.number]),
+        "json_url": reverse("releases:rid_version_json", args=[release.slug, version.number]),
+        "previous": previous[-1] if previous else None,
+        "versions": versions,
+        "can_read_register": can_read(request.user),
+    }
+    return {
+        "release": access,
+        "blocks": caching.render_blocks(request, "releases/rid/rid_page.html", context),
+    }
 
 
 @versions_reader
 @require_safe
-def rid_version_pdf(request, release, number):
+def rid_version_pdf(request, release, versions, number):
     """The stored PDF bytes, with their SHA-256 as ETag (If-None-Match -> 304)."""
-    version = rid_version_get(release, number, with_content=False, with_pdf=False)
-    if version is None:
-        raise Http404(f"{release.name} has no RID version {number}.")
+    version = _version_or_404(release, versions, number)
     cache = "public, no-cache" if release.is_public else "private, no-cache"
     if _etag_matches(request, version.pdf_sha256):
         response = HttpResponseNotModified()
@@ -479,9 +573,9 @@ def rid_version_pdf(request, release, number):
 
 @versions_reader
 @require_safe
-def rid_version_json(request, release, number):
+def rid_version_json(request, release, versions, number):
     """The stored version as JSON: version_json_bytes, whose SHA-256 the version page shows."""
-    version = _version_or_404(release, number, with_content=True)
+    version = _version_or_404(release, versions, number)
     response = HttpResponse(version_json_bytes(release, version), content_type="application/json")
     response["Content-Disposition"] = (
         f'inline; filename="{_filename(release, version.number, "json")}"'
@@ -493,7 +587,7 @@ def rid_version_json(request, release, number):
 @csrf_exempt  # writes nothing: the upload is hashed and dropped
 @versions_reader
 @require_http_methods(["GET", "POST"])
-def rid_verify(request, release):
+def rid_verify(request, release, versions):
     """Upload a PDF and be told which issued version of this RID it is (by its SHA-256), or that
     it matches none. Anyone who may read the release's versions; the file is not kept."""
     result = None
@@ -527,15 +621,15 @@ DRAFT = "draft"
 
 @versions_reader
 @require_safe
-def rid_diff(request, release):
+def rid_diff(request, release, versions):
     """?from=3.0&to=8.0: what changed between two issued versions; analysts may also compare
     with to=draft (the live draft). A newer-to-older request is put in order and said so.
     &format=pdf gives the comparison copy: the 'to' version's PDF with "Changes since version
     <from>" appended, marked on its cover and every page as not an issued version."""
-    versions = rid_versions(release)
     numbers = [v.number for v in versions]
     analyst = is_analyst(request.user)
-    if DRAFT in (request.GET.get("to"), request.GET.get("from")) and not analyst:
+    asked_from, asked_to, output = RidCompareForm(request.GET).values()
+    if DRAFT in (asked_to, asked_from) and not analyst:
         raise PermissionDenied("Only SECAS analysts can see the live draft.")
     choices = numbers + ([DRAFT] if analyst and numbers else [])
     if len(choices) < 2:
@@ -544,13 +638,13 @@ def rid_diff(request, release):
             "releases/rid/rid_diff.html",
             {"release": release, "diff": None, "numbers": numbers, "too_few": True},
         )
-    to_number = request.GET.get("to") or numbers[-1]
+    to_number = asked_to or numbers[-1]
     if to_number not in choices:
         raise Http404("Choose two issued versions of this RID.")
     default_from = (
         numbers[-1] if to_number == DRAFT else numbers[max(numbers.index(to_number) - 1, 0)]
     )
-    from_number = request.GET.get("from") or default_from
+    from_number = asked_from or default_from
     if from_number == DRAFT:
         from_number, to_number = to_number, from_number
     if from_number not in numbers:
@@ -559,14 +653,14 @@ def rid_diff(request, release):
     if to_number != DRAFT and version_key(from_number) > version_key(to_number):
         reordered = (from_number, to_number)
         from_number, to_number = to_number, from_number
-    old = Rid.from_json(_version_or_404(release, from_number).content)
+    old = Rid.from_json(_content(_version_or_404(release, versions, from_number)))
     new = (
         build_rid(release)
         if to_number == DRAFT
-        else Rid.from_json(_version_or_404(release, to_number).content)
+        else Rid.from_json(_content(_version_or_404(release, versions, to_number)))
     )
     changes = rid_diff_of(old, new)
-    if request.GET.get("format") == "pdf":
+    if output == "pdf":
         # Rendered on demand (about a second of CPU): for analysts and Panel members only.
         if not can_read(request.user):
             if not request.user.is_authenticated:
@@ -577,7 +671,14 @@ def rid_diff(request, release):
         filename = (
             f"{release.slug}-rid-v{to_number}-comparison-copy-changes-since-v{from_number}.pdf"
         )
-        return _pdf_response(render_rid_pdf(new, diff=changes), filename)
+        return jobs.serve_pdf(
+            request,
+            kind=RenderJobKind.RID_DIFF,
+            value=f"{old.to_json_text()}\n{new.to_json_text()}",
+            build_html=lambda: render_rid_html(new, diff=changes),
+            filename=filename,
+            subject=f"release:{release.pk}",
+        )
     return render(
         request,
         "releases/rid/rid_diff.html",

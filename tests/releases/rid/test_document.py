@@ -327,6 +327,19 @@ def test_a_large_document_matrix_is_split_into_parts_that_fit_the_page(analyst):
     assert "SEC document impact matrix (2 of 3)" in html_of(rid)
 
 
+def test_a_part_of_the_document_matrix_lists_only_the_documents_its_modifications_change(
+    analyst,
+):
+    # release_of_size: modification i changes document i % 5, so the last part (modifications
+    # 16 to 19) changes documents 1 to 4 and not document 0.
+    rid = build_rid(release_of_size(analyst, 20, slug="twenty"))
+    first, _second, last = rid.document_matrix_parts
+    labels = [row.label for row in rid.document_matrix]
+    assert [row.label for row in first.rows] == labels
+    assert [row.label for row in last.rows] == labels[1:]
+    assert all(any(row.cells) for row in last.rows)
+
+
 def test_helpers_join_words_and_format_money():
     assert join_words(["MP116"]) == "MP116"
     assert join_words(["MP116", "DP145"]) == "MP116 and DP145"

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('modifications', '0003_recommend_direct_to_report'),
-        ('releases', '0004_panel_baseline_and_rid_review'),
+        ('releases', '0007_plausible_dates'),
     ]
 
     operations = [
