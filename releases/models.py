@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from modifications.models import ChangeRequest, Modification
+from modifications.models import ChangeRequest, ImpactValue, Modification, SECDocument
+from secrelease.printable import PrintableTextMixin
 from secrelease.validators import validate_plausible_date
 
 
@@ -30,13 +31,16 @@ def most_restricted(classifications):
     return max(classifications, key=CLASSIFICATION_RANK.__getitem__, default=Classification.WHITE)
 
 
-DEFAULT_SECAS_COSTS_NOTE = (
-    "This cost has already been accounted for in the SECAS budget, and so Parties will not "
-    "incur any additional costs."
-)
+class Release(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = (
+        "name",
+        "test_strategy_text",
+        "user_testing_text",
+        "dcc_costs_text",
+        "secas_costs_note",
+    )
 
-
-class Release(models.Model):
     name = models.CharField(max_length=100, help_text="e.g. June 2021 SEC Release")
     slug = models.SlugField(max_length=50, help_text="e.g. june-2021")
     go_live_date = models.DateField("Go-live date", validators=[validate_plausible_date])
@@ -86,7 +90,13 @@ class Release(models.Model):
 
     # 5. Costs
     dcc_cost = models.DecimalField(
-        "DCC implementation cost (\u00a3)", max_digits=12, decimal_places=2, null=True, blank=True
+        "DCC implementation cost (\u00a3)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Enter 0 when the DCC will incur no implementation costs; left empty, the RID "
+        "says the DCC has not estimated them yet.",
     )
     dcc_costs_text = models.TextField(
         "DCC costs",
@@ -99,7 +109,8 @@ class Release(models.Model):
         "SECAS costs closing sentence",
         blank=True,
         max_length=2000,
-        default=DEFAULT_SECAS_COSTS_NOTE,
+        help_text="Typed for this release, e.g. how SECAS's costs are funded; left empty, the RID "
+        "says nothing more about them.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -188,8 +199,18 @@ class ScopeState(models.TextChoices):
     MOVED = "moved", "Moved to another release"
 
 
-class ScopeItem(models.Model):
+class ScopeItem(PrintableTextMixin, models.Model):
     """A modification (or a part of one) in the scope of a release."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = (
+        "part_label",
+        "rid_summary",
+        "duis_footnote",
+        "gbcs_footnote",
+        "ch_firmware_footnote",
+        "status_override",
+    )
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="scope_items")
     modification = models.ForeignKey(
@@ -223,6 +244,42 @@ class ScopeItem(models.Model):
 
     history = HistoricalRecords()
 
+    # A part of a modification (part_label) has its own RID summary and impacts; by default the
+    # modification's (empty summary, own_impacts off).
+    rid_summary = models.CharField(
+        "RID summary of this part",
+        max_length=1000,
+        blank=True,
+        help_text="One sentence starting with 'will', for this part only. Empty: the "
+        "modification's RID summary.",
+    )
+    own_impacts = models.BooleanField(
+        "This part has its own impacts",
+        default=False,
+        help_text="Off: the RID shows the modification's impacts. On: the impacts below.",
+    )
+    impacts_dcc_systems = models.BooleanField("Impacts DCC Systems", default=False)
+    duis_impact = models.CharField(
+        "Impacts DUIS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    duis_footnote = models.CharField("DUIS footnote", max_length=300, blank=True)
+    gbcs_impact = models.CharField(
+        "Impacts GBCS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    gbcs_footnote = models.CharField("GBCS footnote", max_length=300, blank=True)
+    ch_firmware_impact = models.CharField(
+        "Impacts CH firmware", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    ch_firmware_footnote = models.CharField("CH firmware footnote", max_length=300, blank=True)
+    impacts_suppliers = models.BooleanField("Suppliers", default=False)
+    impacts_electricity_networks = models.BooleanField("Electricity Networks", default=False)
+    impacts_gas_networks = models.BooleanField("Gas Networks", default=False)
+    impacts_other_sec_parties = models.BooleanField("Other SEC Parties", default=False)
+    impacts_dcc = models.BooleanField("DCC", default=False)
+    sec_documents = models.ManyToManyField(
+        SECDocument, blank=True, related_name="+", verbose_name="SEC documents"
+    )
+
     class Meta:
         ordering = ["modification__number", "modification__suffix", "part_label", "id"]
         constraints = [
@@ -247,6 +304,12 @@ class ScopeItem(models.Model):
                 condition=Q(fall_back_release__isnull=True) | ~Q(fall_back_release=F("release")),
                 name="scopeitem_fall_back_is_another_release",
             ),
+            models.CheckConstraint(
+                condition=Q(duis_impact__in=ImpactValue.values)
+                & Q(gbcs_impact__in=ImpactValue.values)
+                & Q(ch_firmware_impact__in=ImpactValue.values),
+                name="scopeitem_system_impact_valid",
+            ),
         ]
 
     def __str__(self):
@@ -267,7 +330,10 @@ class Participant(models.TextChoices):
 PARTICIPANT_ORDER = list(Participant.values)
 
 
-class PartyImpact(models.Model):
+class PartyImpact(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("summary",)
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="party_impacts")
     participant = models.CharField(max_length=12, choices=Participant)
     summary = models.TextField(
@@ -296,7 +362,10 @@ class PartyImpact(models.Model):
         return [line.strip() for line in self.summary.splitlines() if line.strip()]
 
 
-class DccImpact(models.Model):
+class DccImpact(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("area", "summary")
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="dcc_impacts")
     position = models.PositiveSmallIntegerField(default=1)
     area = models.CharField(max_length=100, help_text="e.g. Operational changes")
@@ -313,7 +382,10 @@ class DccImpact(models.Model):
         return [line.strip() for line in self.summary.splitlines() if line.strip()]
 
 
-class OtherCodeImpact(models.Model):
+class OtherCodeImpact(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("code", "summary")
+
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="other_code_impacts"
     )
@@ -338,7 +410,10 @@ class TimelineKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("event", "notes")
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
     date = models.DateField(validators=[validate_plausible_date])
     event = models.CharField(max_length=200)
@@ -360,7 +435,10 @@ class TimelineEvent(models.Model):
         return self.event
 
 
-class SecasCostLine(models.Model):
+class SecasCostLine(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("activity",)
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="secas_costs")
     position = models.PositiveSmallIntegerField(default=1)
     activity = models.CharField(
@@ -395,7 +473,10 @@ class CriterionCategory(models.TextChoices):
     OPERATIONAL = "operational", "Operational acceptance criteria"
 
 
-class AcceptanceCriterion(models.Model):
+class AcceptanceCriterion(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("text",)
+
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="acceptance_criteria"
     )
@@ -422,8 +503,11 @@ class AcceptanceCriterion(models.Model):
         return f"{self.position}. {self.text[:60]}"
 
 
-class GlossaryEntry(models.Model):
+class GlossaryEntry(PrintableTextMixin, models.Model):
     """An acronym and its full term. A RID lists only the acronyms it uses."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("acronym", "full_term")
 
     acronym = models.CharField(max_length=20)
     full_term = models.CharField(max_length=200)
@@ -458,12 +542,15 @@ class BaselineScope(models.TextChoices):
     FULL = "full", "Full scope"
 
 
-class RidVersion(models.Model):
+class RidVersion(PrintableTextMixin, models.Model):
     """An issued version of a release's RID: frozen content, PDF bytes and hash.
 
     Rows are insert-only: the application never updates or deletes them and database triggers
     (migration releases 0002) refuse it too.
     """
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("changes", "panel_decision")
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_versions")
     major = models.PositiveSmallIntegerField()
@@ -654,8 +741,11 @@ class RidReview(models.Model):
         return f"review of version {self.number} ({self.state})"
 
 
-class UpdatePaper(models.Model):
+class UpdatePaper(PrintableTextMixin, models.Model):
     """An OPSG "SEC Releases update" paper, generated as of a date for chosen releases."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("reference", "title", "purpose", "recommendations", "author", "team")
 
     reference = models.CharField(max_length=40, help_text="e.g. OPSG_33_0206_15")
     title = models.CharField(max_length=200, default="SEC Releases update")
@@ -690,8 +780,11 @@ class UpdatePaper(models.Model):
         return f"{self.reference} \u2013 {self.title}"
 
 
-class UpdatePaperSection(models.Model):
+class UpdatePaperSection(PrintableTextMixin, models.Model):
     """A release covered by a paper, with the free-text sections the analyst writes for it."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("heading", "intro", "commentary", "date_change_text", "next_steps")
 
     paper = models.ForeignKey(UpdatePaper, on_delete=models.CASCADE, related_name="sections")
     release = models.ForeignKey(

@@ -515,19 +515,40 @@ def scope_fall_out(*, actor, item, fell_out_on, reason):
     )
 
 
+#: What the RID shows of a part with its own impacts (ScopeItem.own_impacts).
+SCOPE_ITEM_IMPACT_FIELDS = [
+    "impacts_dcc_systems",
+    "duis_impact",
+    "duis_footnote",
+    "gbcs_impact",
+    "gbcs_footnote",
+    "ch_firmware_impact",
+    "ch_firmware_footnote",
+    "impacts_suppliers",
+    "impacts_electricity_networks",
+    "impacts_gas_networks",
+    "impacts_other_sec_parties",
+    "impacts_dcc",
+]
+
 SCOPE_ITEM_FIELDS = [
     "part_label",
     "cut_off_date",
     "fall_back_release",
     "exception_reason",
     "status_override",
+    "rid_summary",
+    "own_impacts",
+    *SCOPE_ITEM_IMPACT_FIELDS,
 ]
 
 
 @transaction.atomic
-def scope_item_update(*, actor, item, reason="", edit_token=None, **fields):
-    """Edit a scope item's part label, cut-off, fall-back release, exception reason or status
-    sentence; a stale edit_token is refused."""
+def scope_item_update(*, actor, item, reason="", sec_documents=None, edit_token=None, **fields):
+    """Edit a scope item: its part label, cut-off, fall-back, exception reason, OPSG status
+    sentence, and for a part of a modification its own RID summary and impacts (own_impacts on:
+    the impact fields and `sec_documents`, an iterable of SECDocument, replace the
+    modification's in the RID); a stale edit_token is refused."""
     item = (
         ScopeItem.objects.select_for_update()
         .select_related("release", "modification")
@@ -549,7 +570,10 @@ def scope_item_update(*, actor, item, reason="", edit_token=None, **fields):
         actor=actor,
         instance=item,
         fields=fields,
-        tracked=SCOPE_ITEM_FIELDS,
+        tracked=[*SCOPE_ITEM_FIELDS, "sec_documents"],
+        after_save=(lambda i: i.sec_documents.set(sec_documents))
+        if sec_documents is not None
+        else None,
         expected_token=edit_token,
         action="scope.updated",
         summary=lambda changes: (

@@ -122,11 +122,18 @@ class ScopeRow:
     status: str
     status_is_override: bool = False
     generated_status: str = ""
+    web_url: str = ""
 
     @property
     def label(self):
         part = f" {self.part_label}" if self.part_label else ""
         return quoted_label(self.reference, self.title, part)
+
+    @property
+    def pdf_url(self):
+        """Where the PDF links: the public web page when recorded, else the product's page
+        (made absolute with settings.SITE_URL by releases.pdf)."""
+        return self.web_url or self.url
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,12 @@ class ImpactRow:
     duis: ImpactCell
     gbcs: ImpactCell
     ch_firmware: ImpactCell
+    web_url: str = ""
+
+    @property
+    def pdf_url(self):
+        """The public web page when recorded, else the product's page."""
+        return self.web_url or self.url
 
     @property
     def cells(self):
@@ -462,6 +475,7 @@ def _scope_row(item, as_of):
         status=override or generated,
         status_is_override=bool(override),
         generated_status=generated,
+        web_url=getattr(mod, "web_url", ""),
     )
 
 
@@ -492,6 +506,7 @@ def _impact_rows(mods, footnotes):
             duis=footnotes.cell(m.duis_impact, m.duis_footnote),
             gbcs=footnotes.cell(m.gbcs_impact, m.gbcs_footnote),
             ch_firmware=footnotes.cell(m.ch_firmware_impact, m.ch_firmware_footnote),
+            web_url=getattr(m, "web_url", ""),
         )
         for m in mods
     )

@@ -80,6 +80,8 @@ class ModificationFact(StatusQuestions):
     decisions: tuple[DecisionFact, ...] = ()
     number: int = 0
     suffix: str = ""
+    # The modification's public web page (Modification.web_url), "" when none is recorded.
+    web_url: str = ""
 
     @property
     def label(self):
@@ -251,6 +253,7 @@ def modification_fact(modification, date, recorded=None):
         ),
         number=modification.number,
         suffix=modification.suffix,
+        web_url=modification.web_url,
     )
 
 

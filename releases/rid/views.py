@@ -49,6 +49,7 @@ from ..models import (
     RidVersionKind,
 )
 from . import services
+from .checks import rid_findings
 from .diff import diff as rid_diff_of
 from .document import (
     Rid,
@@ -243,14 +244,18 @@ def _issue_page(request, release, form, *, status=200):
             "redrafts": [(key, label) for key, (label, _k, _s) in REDRAFTS.items()],
             "latest": (rid_versions(release) or [None])[-1],
             "pending": services.rid_pending_review(release),
+            "findings": form.findings,
         },
         status=status,
     )
 
 
 def _issue_form(release, data=None, **kwargs):
+    """The issue form, with what the pre-issue checks find wrong with the live draft (listed
+    above it; the analyst fixes them or confirms: form.findings)."""
     numbers = {kind: services.rid_next_number(release, kind) for kind in RidVersionKind.values}
-    return RidIssueForm(data, numbers=numbers, **kwargs)
+    findings = rid_findings(release, build_rid(release))
+    return RidIssueForm(data, numbers=numbers, findings=findings, **kwargs)
 
 
 def _redrafted_form(release, post):
@@ -288,6 +293,9 @@ def rid_issue(request, slug):
                 "panel_decision": data["panel_decision"] or "",
                 "panel_meeting_date": data["panel_meeting_date"],
                 "unreviewed_reason": data["unreviewed_reason"] or "",
+                # What the pre-issue checks found, and the analyst's confirmation (recorded).
+                "findings": [f.message for f in form.findings],
+                "findings_confirmed": bool(data.get("issue_anyway")),
             }
             try:
                 services.rid_issue_check(release=release, **values)
@@ -353,6 +361,8 @@ def rid_review_submit(request, slug):
                 baseline_scope=data["baseline_scope"] or "",
                 panel_decision=data["panel_decision"] or "",
                 panel_meeting_date=data["panel_meeting_date"],
+                findings=[f.message for f in form.findings],
+                findings_confirmed=bool(data.get("issue_anyway")),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -62,3 +62,28 @@ def test_a_json_without_a_schema_number_is_read_as_the_first_schema():
 def test_an_unknown_schema_is_refused_with_a_clear_error(schema):
     with pytest.raises(ValueError, match="Unknown RID content schema"):
         Rid.from_json({**stored(1), "schema": schema})
+
+
+def test_a_schema_1_version_still_says_what_it_said():
+    """The upgrade makes the choices schema 1 made in its template: no DCC System impact
+    subsection, "There are no DCC impacts" without DCC impact rows whatever the matrix ticks,
+    "There are no User testing impacts" without a text even with UIT needed, and no SECAS
+    closing sentence without cost lines."""
+    data = stored(1)
+    data.update(uit_required=True, dcc_impacts=[], user_testing_text="", secas_costs=[])
+    rid = Rid.from_json(data)
+    html = " ".join(render_to_string("releases/rid/_document.html", {"rid": rid}).split())
+    assert "DCC System impacts" not in html
+    assert "There are no DCC impacts for this release." in html
+    assert "There are no User testing impacts for this release." in html
+    assert "SECAS has not estimated its costs for this release yet." in html
+    assert "already been accounted for" not in html
+    original = Rid.from_json(stored(1))
+    assert original.secas_costs_note.startswith("This cost has already been accounted for")
+
+
+def test_the_stored_schema_2_version_holds_a_dcc_system_table_with_footnotes_and_parts():
+    rid = Rid.from_json(stored(2))
+    assert rid.system_impacts_wording == "table"
+    assert [f.number for f in rid.system_footnotes] == [1, 2, 3]
+    assert any(m.other_parts for m in rid.modifications)
