@@ -11,7 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from secrelease.forms import date_widget, form_helper
+from secrelease.edits import EditTokenMixin
+from secrelease.forms import date_widget, form_helper, validate_plausible_date
 from secrelease.text import quoted_label
 
 from . import catalogue, lifecycle
@@ -251,6 +252,8 @@ class _RegisterForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in REGISTER_FIELDS}
         data["sec_documents"] = list(data["sec_documents"])
         data["reason"] = self.cleaned_data.get("reason", "")
+        if "edit_token" in self.cleaned_data:
+            data["edit_token"] = self.cleaned_data["edit_token"]
         return data
 
 
@@ -325,7 +328,7 @@ class ModificationCreateForm(_RegisterForm):
         return data
 
 
-class ModificationEditForm(_RegisterForm):
+class ModificationEditForm(EditTokenMixin, _RegisterForm):
     """Edit a modification's register fields. Neither the reference nor the status is here:
     decisions convert DP to MP and move the status."""
 
@@ -392,6 +395,7 @@ class DecisionRecordForm(forms.ModelForm):
             raise ValidationError(
                 "A decision is recorded once it is taken: the date is in the future."
             )
+        validate_plausible_date(date)
         return date
 
     def _post_clean(self):
@@ -399,8 +403,10 @@ class DecisionRecordForm(forms.ModelForm):
 
 
 def _not_in_future(date):
+    """A decision's date: not in the future (said first), and within 2000..2100."""
     if date and date > timezone.localdate():
         raise ValidationError("A decision is recorded once it is taken: the date is in the future.")
+    validate_plausible_date(date)
     return date
 
 
@@ -533,7 +539,7 @@ class ReasonForm(forms.Form):
 # The SEC document catalogue ----------------------------------------------------------------
 
 
-class SECDocumentForm(forms.ModelForm):
+class SECDocumentForm(EditTokenMixin, forms.ModelForm):
     """Add a document to the catalogue or edit one (`instance`). The code is checked for its
     kind's shape and against the catalogue (a duplicate names the document that has it), next
     to the field. It never changes `instance`: the view (or the admin) hands service_fields() to
@@ -606,9 +612,12 @@ class SECDocumentForm(forms.ModelForm):
         return cleaned
 
     def service_fields(self):
-        return {
+        fields = {
             name: self.cleaned_data[name] for name in ["kind", "code", "title", "note", "reason"]
         }
+        if self.instance.pk is not None:
+            fields["edit_token"] = self.cleaned_data.get("edit_token")
+        return fields
 
 
 class SECDocumentRetireForm(forms.Form):
@@ -636,6 +645,7 @@ class SECDocumentRetireForm(forms.Form):
         date = self.cleaned_data["retired_on"]
         if date and date > timezone.localdate():
             raise ValidationError("Retire it once it has left the SEC: the date is in the future.")
+        validate_plausible_date(date)
         return date
 
 
@@ -687,12 +697,15 @@ class _ChangeRequestForm(forms.ModelForm):
         """The reference is checked by clean_reference and the service (CRTBC may repeat)."""
 
     def service_fields(self):
-        return {
+        fields = {
             "reference": self.cleaned_data["reference"],
             "title": self.cleaned_data["title"],
             "category": self.cleaned_data["category"],
             "reason": self.cleaned_data.get("reason", ""),
         }
+        if "edit_token" in self.cleaned_data:
+            fields["edit_token"] = self.cleaned_data["edit_token"]
+        return fields
 
 
 class ChangeRequestCreateForm(_ChangeRequestForm):
@@ -700,7 +713,7 @@ class ChangeRequestCreateForm(_ChangeRequestForm):
         super().__init__(*args, submit_label="Add the Change Request", **kwargs)
 
 
-class ChangeRequestEditForm(_ChangeRequestForm):
+class ChangeRequestEditForm(EditTokenMixin, _ChangeRequestForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, submit_label="Save changes", **kwargs)
 

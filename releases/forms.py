@@ -7,7 +7,8 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification
-from secrelease.forms import date_widget, form_helper
+from secrelease.edits import EditTokenMixin
+from secrelease.forms import PlausibleDateField, date_widget, form_helper
 from secrelease.text import long_date
 
 from .models import (
@@ -108,7 +109,7 @@ class ReleaseCreateForm(ReleaseModelForm):
         self.helper = form_helper()
 
 
-class ReleaseEditForm(ReleaseModelForm):
+class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
     """Every field of a release. Moving the go-live date needs a recorded decision (R10)."""
 
     decided_by = forms.ChoiceField(
@@ -116,7 +117,7 @@ class ReleaseEditForm(ReleaseModelForm):
         choices=[("", "---------"), *DateDecidedBy.choices],
         required=False,
     )
-    decision_date = forms.DateField(
+    decision_date = PlausibleDateField(
         label="Date of the decision", required=False, widget=date_widget()
     )
     reason = ReasonField(
@@ -284,7 +285,7 @@ class ScopeAddForm(forms.ModelForm):
         return cleaned
 
 
-class ScopeItemForm(forms.ModelForm):
+class ScopeItemForm(EditTokenMixin, forms.ModelForm):
     """Edit a scope item's part label, cut-off, fall-back release and exception reason."""
 
     reason = ReasonField()
@@ -331,7 +332,7 @@ class ScopeItemForm(forms.ModelForm):
 
 
 class ScopeRemoveForm(forms.Form):
-    removed_on = forms.DateField(label="Date removed", widget=date_widget())
+    removed_on = PlausibleDateField(label="Date removed", widget=date_widget())
     reason = ReasonField(required=True, help_text="Why it leaves the scope.")
 
     def __init__(self, *args, **kwargs):
@@ -341,7 +342,7 @@ class ScopeRemoveForm(forms.Form):
 
 class ScopeMoveForm(forms.Form):
     to_release = forms.ModelChoiceField(label="Move to release", queryset=Release.objects.none())
-    moved_on = forms.DateField(label="Date moved", widget=date_widget())
+    moved_on = PlausibleDateField(label="Date moved", widget=date_widget())
     fell_out = forms.BooleanField(
         label="It fell out of scope: it missed its decision cut-off and lapses to this release "
         "(R7)",
@@ -382,7 +383,7 @@ class ReasonOnlyForm(forms.Form):
 # Parts of a release -----------------------------------------------------------------------
 
 
-class PartForm(forms.ModelForm):
+class PartForm(EditTokenMixin, forms.ModelForm):
     reason = ReasonField()
 
     def __init__(self, *args, **kwargs):
@@ -463,7 +464,7 @@ class AcceptanceCriterionForm(PartForm):
 # Glossary ---------------------------------------------------------------------------------
 
 
-class GlossaryEntryForm(forms.ModelForm):
+class GlossaryEntryForm(EditTokenMixin, forms.ModelForm):
     reason = ReasonField()
 
     class Meta:

@@ -642,6 +642,7 @@ def _glossary_form_page(request, entry):
                     acronym=form.cleaned_data["acronym"],
                     full_term=form.cleaned_data["full_term"],
                     reason=form.cleaned_data["reason"],
+                    edit_token=form.cleaned_data.get("edit_token"),
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)

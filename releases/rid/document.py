@@ -583,6 +583,13 @@ VERSION_LIST_FIELDS = (
     "issued_by__first_name",
     "issued_by__last_name",
     "issued_by__username",
+    "prepared_by__first_name",
+    "prepared_by__last_name",
+    "prepared_by__username",
+    "reviewed_by__first_name",
+    "reviewed_by__last_name",
+    "reviewed_by__username",
+    "unreviewed_reason",
 )
 
 
@@ -596,7 +603,7 @@ def rid_versions(release):
     """Every issued version of a release, oldest first, without content or PDF (each knows its
     release: no query for get_absolute_url). One query."""
     return list(
-        release.rid_versions.select_related("issued_by")
+        release.rid_versions.select_related("issued_by", "prepared_by", "reviewed_by")
         .only(*VERSION_LIST_FIELDS)
         .order_by("major", "minor")
     )
@@ -612,7 +619,7 @@ def release_with_versions(slug):
     slug. The pages of issued versions start here."""
     versions = list(
         RidVersion.objects.filter(release__slug=slug)
-        .select_related("release", "issued_by")
+        .select_related("release", "issued_by", "prepared_by", "reviewed_by")
         .only(*VERSION_LIST_FIELDS, *(f"release__{name}" for name in RELEASE_IDENTITY_FIELDS))
         .order_by("major", "minor")
     )
@@ -637,7 +644,7 @@ def rid_version_get(release, number, *, with_content=True, with_pdf=False):
         fields.append("pdf")
     return (
         RidVersion.objects.filter(release=release, major=parsed[0], minor=parsed[1])
-        .select_related("issued_by")
+        .select_related("issued_by", "prepared_by", "reviewed_by")
         .only(*fields)
         .first()
     )

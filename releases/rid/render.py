@@ -30,13 +30,29 @@ def issued_version_html(version):
     return mark_safe(caching.immutable(key, build))
 
 
+def comparison_title(rid, diff):
+    """The running header of a comparison copy: it says on every page that it is not an issued
+    version (short enough for one line)."""
+    since = f"v{diff.from_version}" if diff.from_version else "the previous version"
+    return (
+        f"COMPARISON COPY, not an issued version: {rid.release_name} RID v{rid.version} with "
+        f"the changes since {since}"
+    )
+
+
 def rid_print_context(rid, *, diff=None):
     return {
         "rid": rid,
         "diff": diff,
         "pdf": True,
         "author": AUTHOR,
-        "running_title": css_string(rid.running_title),
+        "document_title": (
+            f"{rid.document_title} – comparison copy with the changes since version "
+            f"{diff.from_version}"
+            if diff
+            else rid.document_title
+        ),
+        "running_title": css_string(comparison_title(rid, diff) if diff else rid.running_title),
         "running_classification": css_string(
             f"This document has a Classification of {rid.classification_label}"
         ),
@@ -57,7 +73,9 @@ def render_rid_standalone_html(rid):
 
 
 def render_rid_pdf(rid, *, diff=None):
-    """The PDF of a Rid value; with `diff` (a RidDiff), "Changes since version N" is appended."""
+    """The PDF of a Rid value; with `diff` (a RidDiff), a comparison copy: "Appendix 3: Changes
+    since version N" is appended and listed in the Contents, and the cover and the running header
+    of every page say it is a comparison copy, not an issued version."""
     return render_pdf(render_rid_html(rid, diff=diff))
 
 

@@ -259,7 +259,12 @@ def test_unknown_content_schemas_are_refused(june):
 
 def test_an_issued_rid_ends_its_history_with_itself_after_the_earlier_versions(june, analyst):
     rid_services.rid_issue_version(
-        actor=analyst, release=june, kind="draft", date=D(2020, 7, 10), changes="First"
+        unreviewed_reason="Issued in a test without review.",
+        actor=analyst,
+        release=june,
+        kind="draft",
+        date=D(2020, 7, 10),
+        changes="First",
     )
     rid = build_rid(june, version="1.0", version_date=D(2020, 7, 24), changes="Baselined")
     assert [(h.number, h.changes) for h in rid.history] == [("0.1", "First"), ("1.0", "Baselined")]
