@@ -193,7 +193,12 @@ def test_the_cached_pages_cost_two_queries_whatever_the_size(
 ):
     release = release_of_size(analyst, size, slug=f"size-{size}")
     rid_services.rid_issue_version(
-        actor=analyst, release=release, kind="draft", date=D(2029, 1, 2), changes="First"
+        unreviewed_reason="Issued directly in a test of the caches.",
+        actor=analyst,
+        release=release,
+        kind="draft",
+        date=D(2029, 1, 2),
+        changes="First",
     )
     urls = [
         release.get_absolute_url(),
@@ -242,7 +247,12 @@ def test_a_long_address_makes_a_short_key(cache_on):
 def test_an_issued_versions_html_is_made_once_and_read_without_its_content(cache_on, analyst):
     release = june_2021(analyst)
     rid_services.rid_issue_version(
-        actor=analyst, release=release, kind="draft", date=D(2020, 7, 10), changes="First"
+        unreviewed_reason="Issued directly in a test of the caches.",
+        actor=analyst,
+        release=release,
+        kind="draft",
+        date=D(2020, 7, 10),
+        changes="First",
     )
     _release, versions = release_with_versions(release.slug)
     with CaptureQueriesContext(connection) as first:
@@ -259,7 +269,12 @@ def test_issued_versions_are_listed_with_their_release_in_one_query(analyst):
     release = make_release(analyst, slug="listed")
     for n in range(3):
         rid_services.rid_issue_version(
-            actor=analyst, release=release, kind="draft", date=D(2029, 1, 1 + n), changes="x"
+            unreviewed_reason="Issued directly in a test of the caches.",
+            actor=analyst,
+            release=release,
+            kind="draft",
+            date=D(2029, 1, 1 + n),
+            changes="x",
         )
     with CaptureQueriesContext(connection) as ctx:
         found, versions = release_with_versions("listed")
