@@ -318,8 +318,17 @@ class TimelineKind(models.TextChoices):
 
 
 class TimelineEvent(models.Model):
+    """A dated row of the implementation timeline; with an end date it is a window (a SIT or UIT
+    test phase, "1 Jun 21 - 30 Jul 21")."""
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
-    date = models.DateField()
+    date = models.DateField("Date", help_text="The day, or the first day of a window.")
+    end_date = models.DateField(
+        "End date",
+        null=True,
+        blank=True,
+        help_text="For a window (e.g. a test phase): its last day. Leave empty for a single day.",
+    )
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
     kind = models.CharField(max_length=16, choices=TimelineKind, default=TimelineKind.OTHER)
@@ -330,7 +339,11 @@ class TimelineEvent(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=TimelineKind.values),
                 name="timelineevent_kind_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="timelineevent_end_not_before_start",
+            ),
         ]
 
     def __str__(self):

@@ -207,22 +207,25 @@ def diff(old, new):
                 f"{long_date(new.go_live_date)}",
             )
         )
+
+    def _when(t):
+        text = f"{t.date:%-d %b %Y}"
+        return text + (f" - {t.end_date:%-d %b %Y}" if t.end_date else "")
+
     old_events = {t.event: t for t in old.timeline}
     new_events = {t.event: t for t in new.timeline}
     for name, t in new_events.items():
         if name not in old_events:
-            dates.append(Change("added", name, after=f"{t.date:%-d %b %Y}"))
-        elif old_events[name].date != t.date:
-            dates.append(
-                Change("changed", name, f"{old_events[name].date:%-d %b %Y}", f"{t.date:%-d %b %Y}")
-            )
+            dates.append(Change("added", name, after=_when(t)))
+        elif (old_events[name].date, old_events[name].end_date) != (t.date, t.end_date):
+            dates.append(Change("changed", name, _when(old_events[name]), _when(t)))
         if name in old_events:
             p = _prose(f"Timeline: {name}", old_events[name].notes, t.notes)
             if p:
                 prose.append(p)
     for name, t in old_events.items():
         if name not in new_events:
-            dates.append(Change("removed", name, before=f"{t.date:%-d %b %Y}"))
+            dates.append(Change("removed", name, before=_when(t)))
 
     # Impacts -------------------------------------------------------------------------------------
     old_rows = {r.label: r for r in old.participant_matrix}

@@ -62,3 +62,13 @@ def test_a_json_without_a_schema_number_is_read_as_the_first_schema():
 def test_an_unknown_schema_is_refused_with_a_clear_error(schema):
     with pytest.raises(ValueError, match="Unknown RID content schema"):
         Rid.from_json({**stored(1), "schema": schema})
+
+
+def test_schema_1_timeline_rows_upgrade_to_single_days_and_schema_2_windows_render_as_ranges():
+    old = Rid.from_json(stored(1))
+    assert all(row.end_date is None for row in old.timeline)
+    new = Rid.from_json(stored(2))
+    window = next(row for row in new.timeline if row.end_date)
+    assert window.when == "1 Mar 21 - 30 Apr 21"
+    html = render_to_string("releases/rid/_document.html", {"rid": new})
+    assert "1 Mar 21 - 30 Apr 21" in html
