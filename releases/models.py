@@ -2,6 +2,7 @@
 issued RID versions (frozen); OPSG update papers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -343,11 +344,18 @@ class TimelineEvent(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
                 name="timelineevent_end_not_before_start",
+                violation_error_message="The end date cannot be before the date.",
             ),
         ]
 
     def __str__(self):
         return self.event
+
+    def clean(self):
+        if self.date and self.end_date and self.end_date < self.date:
+            raise ValidationError(
+                {"end_date": "The end date cannot be before the date: it is the window's last day."}
+            )
 
 
 class SecasCostLine(models.Model):
