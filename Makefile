@@ -79,15 +79,15 @@ test:
 test-run: export DJANGO_ALLOW_ASYNC_UNSAFE = true
 # The settings' development key is used only when SECRET_KEY is unset.
 test-run bench: export DJANGO_DEV_SECRET ?= 1
-# The suite runs in random order (pytest-randomly; the seed is printed, `-p randomly -p
-# "randomly_seed=N"` repeats it) on every core (pytest-xdist), then the browser tests in a
-# process of their own: their live server flushes its database after each test. PYTEST_ARGS runs
-# just those arguments instead.
+# The suite runs in random order (pytest-randomly prints its seed; `make test SEED=N` repeats
+# that order) on every core (pytest-xdist), then the browser tests in a process of their own:
+# their live server flushes its database after each test. PYTEST_ARGS runs just those arguments.
+RANDOM_ORDER = $(if $(SEED),-p randomly --randomly-seed=$(SEED))
 test-run: system-deps venv lint
 	$(PY) manage.py makemigrations --check --dry-run
 ifeq ($(strip $(PYTEST_ARGS)),)
-	$(VENV)/bin/pytest -n auto --dist loadfile --ignore=tests/browser
-	$(VENV)/bin/pytest tests/browser
+	$(VENV)/bin/pytest -n auto --dist loadfile --ignore=tests/browser $(RANDOM_ORDER)
+	$(VENV)/bin/pytest tests/browser $(RANDOM_ORDER)
 else
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 endif

@@ -156,31 +156,47 @@ def refusal_reason(modification, kind):
     return None
 
 
+def value_on(changes, date, current, *, when, before, after):
+    """Replay dated changes up to `date` (a datetime.date): the value before the first change,
+    then each change's new value while its date (`when(change)`) is on or before `date`.
+    `changes` must be in the order they happened; without any, the `current` value stands.
+    `before(change)` / `after(change)`: the value the change moved from / to. Shared by the
+    status, the reference (DP -> MP) and the go-live date as they stood on a date."""
+    changes = list(changes)
+    if not changes:
+        return current
+    value = before(changes[0])
+    for change in changes:
+        if when(change) > date:
+            break
+        value = after(change)
+    return value
+
+
 def status_on(decisions, date, current_status):
     """The status on a date, replayed from dated decisions (ordered by date, id).
 
     Before the first decision the modification was at that decision's starting status.
-    Returns None when the modification did not yet exist on that date is not knowable here:
-    callers filter by date_raised themselves.
+    Callers filter by date_raised themselves (before it the modification did not exist).
     """
-    decisions = list(decisions)
-    if not decisions:
-        return current_status
-    status = decisions[0].from_status
-    for decision in decisions:
-        if decision.date > date:
-            break
-        status = decision.to_status
-    return status
+    return value_on(
+        decisions,
+        date,
+        current_status,
+        when=lambda d: d.date,
+        before=lambda d: d.from_status,
+        after=lambda d: d.to_status,
+    )
 
 
 def reference_on(decisions, date, current_reference):
-    decisions = list(decisions)
-    if not decisions:
-        return current_reference
-    reference = decisions[0].reference_before
-    for decision in decisions:
-        if decision.date > date:
-            break
-        reference = decision.reference_after
-    return reference
+    """The reference on a date (a Draft Proposal's DP number until its conversion to MP),
+    replayed from dated decisions (ordered by date, id)."""
+    return value_on(
+        decisions,
+        date,
+        current_reference,
+        when=lambda d: d.date,
+        before=lambda d: d.reference_before,
+        after=lambda d: d.reference_after,
+    )

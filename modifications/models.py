@@ -97,7 +97,20 @@ class ModificationQuerySet(models.QuerySet):
         return self.order_by("number", "suffix", "reference")
 
 
-class Modification(models.Model):
+class StatusQuestions:
+    """is_approved / is_terminal from `self.status`: shared by the Modification row and the
+    plain values that describe a modification as it stood on a date (releases.policy.asof)."""
+
+    @property
+    def is_approved(self):
+        return self.status in APPROVED_STATUSES
+
+    @property
+    def is_terminal(self):
+        return self.status in TERMINAL_STATUSES
+
+
+class Modification(StatusQuestions, models.Model):
     """A Modification Proposal (or Draft Proposal); one row keeps its number from DP to MP."""
 
     reference = models.CharField(max_length=10)
@@ -196,14 +209,6 @@ class Modification(models.Model):
     @property
     def is_draft_proposal(self):
         return self.reference.startswith("DP")
-
-    @property
-    def is_approved(self):
-        return self.status in APPROVED_STATUSES
-
-    @property
-    def is_terminal(self):
-        return self.status in TERMINAL_STATUSES
 
     @property
     def participant_impacts(self):

@@ -22,12 +22,12 @@ from django.urls import reverse
 
 from modifications import lifecycle
 from modifications.models import (
-    APPROVED_STATUSES,
     TERMINAL_STATUSES,
     Decision,
     DecisionKind,
     Modification,
     Status,
+    StatusQuestions,
 )
 from secrelease.text import quoted_label
 
@@ -53,7 +53,7 @@ class DecisionFact:
 
 
 @dataclass(frozen=True)
-class ModificationFact:
+class ModificationFact(StatusQuestions):
     """A modification on a date: status and reference replayed from its decisions; the key dates
     (Panel, Change Board, Authority, cut-off) are the register's planned dates."""
 
@@ -87,14 +87,6 @@ class ModificationFact:
     def register_order(self):
         """SECMP0062 before MP080 before DP124: numeric part, then split letter."""
         return (self.number, self.suffix, self.reference)
-
-    @property
-    def is_approved(self):
-        return self.status in APPROVED_STATUSES
-
-    @property
-    def is_terminal(self):
-        return self.status in TERMINAL_STATUSES
 
     @property
     def is_pending(self):
@@ -212,15 +204,14 @@ class ReleaseFact:
 def go_live_on(current, changes, date):
     """The go-live date as decided on `date`: the first recorded date, moved by every date change
     decided on or before `date` (R10). Without recorded changes it is the current date."""
-    changes = sorted(changes, key=lambda c: (c.decision_date, getattr(c, "id", 0) or 0))
-    if not changes:
-        return current
-    go_live = changes[0].old_date
-    for change in changes:
-        if change.decision_date > date:
-            break
-        go_live = change.new_date
-    return go_live
+    return lifecycle.value_on(
+        sorted(changes, key=lambda c: (c.decision_date, getattr(c, "id", 0) or 0)),
+        date,
+        current,
+        when=lambda c: c.decision_date,
+        before=lambda c: c.old_date,
+        after=lambda c: c.new_date,
+    )
 
 
 def modification_fact(modification, date):
