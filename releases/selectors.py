@@ -1,13 +1,14 @@
 """Reads for release pages. Each selector owns its select_related/prefetch_related so that a page
 issues a fixed number of queries however large the release is."""
 
+import json
 from typing import NamedTuple
 
 from django.db.models import Count, F, Prefetch, Q
 
 from modifications.models import APPROVED_STATUSES, TERMINAL_STATUSES, ChangeRequest, Modification
 
-from .models import Release, ScopeItem, ScopeState, UpdatePaper
+from .models import Release, RidVersion, ScopeItem, ScopeState, UpdatePaper
 
 SCOPE_ITEM_RELATED = ("modification", "fall_back_release")
 
@@ -184,3 +185,20 @@ def search_everything(text, *, limit=50):
             ).order_by("-as_of", "-id")[:limit]
         ),
     )
+
+
+def issued_scope(release_id):
+    """{(reference, part_label): [version numbers]} of the modifications the issued RID versions
+    of a release list (approved or targeted), read from their stored content: one query."""
+    found = {}
+    rows = RidVersion.objects.filter(release_id=release_id).values_list(
+        "major", "minor", "content__approved", "content__targeted"
+    )
+    for major, minor, *groups in rows:
+        for group in groups:
+            if isinstance(group, str):  # SQLite returns the JSON text of a key
+                group = json.loads(group)
+            for row in group or []:
+                key = (row.get("reference"), row.get("part_label") or "")
+                found.setdefault(key, []).append(f"{major}.{minor}")
+    return found

@@ -9,6 +9,7 @@ from modifications import services as register
 from modifications.models import Modification
 from secrelease.text import long_date
 
+from . import selectors
 from .models import (
     AcceptanceCriterion,
     DccImpact,
@@ -18,7 +19,6 @@ from .models import (
     PartyImpact,
     Release,
     ReleaseDateChange,
-    RidVersion,
     ScopeItem,
     ScopeState,
     SecasCostLine,
@@ -381,23 +381,6 @@ def scope_add_many(*, actor, release, modifications=(), new_modifications=(), ad
     return sorted(items, key=lambda i: (i.modification.number, i.modification.suffix))
 
 
-def scope_item_issued_in(item):
-    """Numbers ("0.1", "1.0"...) of the issued RID versions of the item's release whose stored
-    content lists the item's modification (with its part): one query."""
-    found = []
-    rows = RidVersion.objects.filter(release_id=item.release_id).values_list(
-        "major", "minor", "content__modifications"
-    )
-    for major, minor, listed in rows:
-        for row in listed or []:
-            if row.get("reference") == item.modification.reference and (
-                row.get("part_label") or ""
-            ) == (item.part_label or ""):
-                found.append(f"{major}.{minor}")
-                break
-    return found
-
-
 @transaction.atomic
 def scope_item_delete(*, actor, item, reason):
     """Undo a scope addition made in error: delete the scope item outright. Allowed only while
@@ -415,7 +398,13 @@ def scope_item_delete(*, actor, item, reason):
         raise ValidationError(
             f"{item.modification.reference} has already left the scope of {item.release.name}."
         )
-    versions = scope_item_issued_in(item)
+    versions = sorted(
+        set(
+            selectors.issued_scope(item.release_id).get(
+                (item.modification.reference, item.part_label or ""), []
+            )
+        )
+    )
     if versions:
         raise ValidationError(
             f"{item.modification.reference} is listed in issued RID version "

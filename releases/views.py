@@ -303,11 +303,8 @@ def _deletable_items(release, items):
     deleting them): one query for the release's versions."""
     if not items:
         return set()
-    listed = set()
-    for content in release.rid_versions.values_list("content__modifications", flat=True):
-        for row in content or []:
-            listed.add((row.get("reference"), row.get("part_label") or ""))
-    return {i.pk for i in items if (i.modification.reference, i.part_label) not in listed}
+    listed = selectors.issued_scope(release.pk)
+    return {i.pk for i in items if (i.modification.reference, i.part_label or "") not in listed}
 
 
 BULK_CANDIDATES = 50
