@@ -161,7 +161,7 @@ def release_detail(request, slug):
         "document_matrix": impacts.document_matrix(items),
         "sections": {key.replace("-", "_"): _section_context(release, key) for key in PARTS},
         "new_modification_form": forms.ScopeNewModificationForm(
-            initial={"added_on": timezone.localdate().isoformat()}
+            prefix="new-modification", initial={"added_on": timezone.localdate().isoformat()}
         ),
         "deletable": _deletable_items(release, [*groups.approved, *groups.targeted]),
         "change_requests": sorted(release.change_requests.all(), key=lambda c: c.reference),
@@ -393,7 +393,7 @@ def scope_new_modification(request, slug):
     sits on the release page; this page shows it again with its messages)."""
     release = _release(slug)
     if request.method == "POST":
-        form = forms.ScopeNewModificationForm(request.POST)
+        form = forms.ScopeNewModificationForm(request.POST, prefix="new-modification")
         if form.is_valid():
             try:
                 (item,) = services.scope_add_many(
@@ -412,7 +412,7 @@ def scope_new_modification(request, slug):
                 return redirect(release.get_absolute_url() + "#scope")
     else:
         form = forms.ScopeNewModificationForm(
-            initial={"added_on": timezone.localdate().isoformat()}
+            prefix="new-modification", initial={"added_on": timezone.localdate().isoformat()}
         )
     return _action_page(
         request,
@@ -740,8 +740,11 @@ def _section_response(request, release, key, **state):
 
 def _part_form_page(request, release, spec, instance, key):
     creating = instance.pk is None
+    # In place on the release page the editor's fields are prefixed with the part, so that
+    # their ids never clash with another form of the page.
+    prefix = key if _is_htmx(request) else None
     if request.method == "POST":
-        form = spec.form(request.POST, instance=instance)
+        form = spec.form(request.POST, instance=instance, prefix=prefix)
         if form.is_valid():
             try:
                 services.release_part_save(
@@ -762,7 +765,7 @@ def _part_form_page(request, release, spec, instance, key):
                 messages.success(request, text)
                 return redirect(release.get_absolute_url() + f"#{spec.anchor}")
     else:
-        form = spec.form(instance=instance)
+        form = spec.form(instance=instance, prefix=prefix)
     if _is_htmx(request):
         first = next(iter(form.fields.values()))
         first.widget.attrs["autofocus"] = True
@@ -812,8 +815,9 @@ def part_delete(request, slug, part, pk):
         raise Http404("The five SEC Party impact rows are fixed; clear the text instead.")
     release = _release(slug)
     instance = get_object_or_404(spec.model, pk=pk, release=release)
+    prefix = f"{part}-delete" if _is_htmx(request) else None
     if request.method == "POST":
-        form = forms.ReasonOnlyForm(request.POST)
+        form = forms.ReasonOnlyForm(request.POST, prefix=prefix)
         if form.is_valid():
             try:
                 services.release_part_delete(
@@ -831,7 +835,7 @@ def part_delete(request, slug, part, pk):
                 messages.success(request, text)
                 return redirect(release.get_absolute_url() + f"#{spec.anchor}")
     else:
-        form = forms.ReasonOnlyForm()
+        form = forms.ReasonOnlyForm(prefix=prefix)
     if _is_htmx(request):
         form.fields["reason"].widget.attrs["autofocus"] = True
         return _section_response(request, release, part, form=form, deleting=instance.pk)
