@@ -759,7 +759,7 @@ def _part_form_page(request, release, spec, instance, key):
                 apply_service_errors(form, exc)
             else:
                 verb = "added" if creating else "saved"
-                text = f"{spec.label.capitalize()} {verb}."
+                text = f"{spec.label[0].upper()}{spec.label[1:]} {verb}."
                 if _is_htmx(request):
                     return _section_response(request, release, key, notice=text)
                 messages.success(request, text)
@@ -829,7 +829,7 @@ def part_delete(request, slug, part, pk):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                text = f"{spec.label.capitalize()} deleted."
+                text = f"{spec.label[0].upper()}{spec.label[1:]} deleted."
                 if _is_htmx(request):
                     return _section_response(request, release, part, notice=text)
                 messages.success(request, text)
@@ -867,7 +867,7 @@ def part_move(request, slug, part, pk):
     except ValidationError as exc:
         text, ok = " ".join(exc.messages), False
     else:
-        text, ok = f"{spec.label.capitalize()} moved {direction}.", True
+        text, ok = f"{spec.label[0].upper()}{spec.label[1:]} moved {direction}.", True
     if _is_htmx(request):
         return _section_response(request, release, part, notice=text)
     (messages.success if ok else messages.error)(request, text)

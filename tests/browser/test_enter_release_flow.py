@@ -78,7 +78,9 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
     # 2. Scope in bulk: six references pasted, three of them new to the register.
     visitor.follow("Add modifications to the scope", "bulk-add")
     page.get_by_label("References").fill(", ".join(existing[:6] + NEW_REFERENCES))
-    page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill("Targeted by the Panel for June 2022.")
+    page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill(
+        "Targeted by the Panel for June 2022."
+    )
     visitor.press("Add to scope", "bulk-add-new-references")
     assert page.get_by_text("Not in the register yet").is_visible()
     for n, reference in enumerate(NEW_REFERENCES):
@@ -93,7 +95,9 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
     page.locator("#id_modification-options option").first.wait_for(state="attached")
     assert page.locator("#id_modification-options option").count() >= 1
     field.fill(existing[6])
-    page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill("Targeted by the Panel for June 2022.")
+    page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill(
+        "Targeted by the Panel for June 2022."
+    )
     visitor.press("Add to scope", "single-added")
     assert ScopeItem.objects.filter(release=release, state="in_scope").count() == 10
 
@@ -105,7 +109,9 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
     assert not page.get_by_text("Fell out or removed (1)").count()
     visitor.follow("Add modifications to the scope", "bulk-add-again")
     page.get_by_label("References").fill(existing[0])
-    page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill("Targeted by the Panel for June 2022.")
+    page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill(
+        "Targeted by the Panel for June 2022."
+    )
     visitor.press("Add to scope", "bulk-added-again")
     assert ScopeItem.objects.filter(release=release, state="in_scope").count() == 10
 
@@ -176,9 +182,10 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
         visitor.press(re.compile("^Issue"), f"rid-{number}-issued")
         assert visitor.path == f"/releases/june-2022/rid/v{number}/"
         visitor.follow("June 2022 SEC Release", f"back-to-release-{number}", exact=True)
-    assert list(
-        RidVersion.objects.filter(release=release).values_list("major", "minor")
-    ) == [(0, 1), (1, 0)]
+    assert list(RidVersion.objects.filter(release=release).values_list("major", "minor")) == [
+        (0, 1),
+        (1, 0),
+    ]
 
     # Once a version lists them, scope items can no longer be deleted, only removed.
     assert not page.get_by_role("link", name=re.compile(r"\(added in error\)")).count()
