@@ -322,42 +322,28 @@ def scope_bulk_add(request, slug):
         new_forms = forms.NewModificationFormSet(request.POST, prefix="new")
         if form.is_valid():
             unknown = form.unknown
-            typed = (
-                {f["reference"].value() for f in new_forms.forms} if new_forms.is_bound else set()
-            )
-            if unknown and typed != set(unknown):
-                # Offer the references not in the register for creation.
+            typed = [f["reference"].value() for f in new_forms.forms]
+            if typed != unknown:
+                # Offer (again) exactly the references that are not in the register.
                 new_forms = forms.NewModificationFormSet(
                     prefix="new", initial=[{"reference": r} for r in unknown]
                 )
-            elif new_forms.is_valid():
+            if not unknown or (typed == unknown and new_forms.is_valid()):
                 try:
                     items = services.scope_add_many(
                         actor=request.user,
                         release=release,
                         modifications=form.known,
-                        new_modifications=[f.service_fields() for f in new_forms.forms],
+                        new_modifications=[f.service_fields() for f in new_forms.forms]
+                        if unknown
+                        else [],
                         added_on=form.cleaned_data["added_on"],
                         reason=form.cleaned_data["reason"],
                     )
                 except ValidationError as exc:
                     apply_service_errors(form, exc)
                 else:
-                    late = [i.modification.reference for i in items if i.added_after_deadline]
-                    text = (
-                        f"{len(items)} modification{'s' if len(items) != 1 else ''} added to "
-                        f"the scope: {', '.join(i.modification.reference for i in items)}."
-                    )
-                    if unknown:
-                        text += f" New in the register: {', '.join(unknown)}."
-                    if late:
-                        messages.warning(
-                            request,
-                            text + f" After the scope deadline, flagged as exceptions: "
-                            f"{', '.join(late)}. Record the Panel decision that admits each.",
-                        )
-                    else:
-                        messages.success(request, text)
+                    _bulk_added_message(request, items, unknown)
                     return redirect(release.get_absolute_url() + "#scope")
         ticked = {str(pk) for pk in request.POST.getlist("modifications")}
     else:
@@ -387,6 +373,24 @@ def scope_bulk_add(request, slug):
     )
 
 
+def _bulk_added_message(request, items, created):
+    late = [i.modification.reference for i in items if i.added_after_deadline]
+    text = (
+        f"{len(items)} modification{'s' if len(items) != 1 else ''} added to the scope: "
+        f"{', '.join(i.modification.reference for i in items)}."
+    )
+    if created:
+        text += f" New in the register: {', '.join(created)}."
+    if late:
+        messages.warning(
+            request,
+            text + f" After the scope deadline, flagged as exceptions: {', '.join(late)}. "
+            "Record the Panel decision that admits each.",
+        )
+    else:
+        messages.success(request, text)
+
+
 @analyst_required
 def scope_new_modification(request, slug):
     """Add a new modification to the register and to this release's scope in one form (the form
@@ -404,9 +408,9 @@ def scope_new_modification(request, slug):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
+                if hasattr(exc, "error_dict") and "references" in exc.error_dict:
+                    exc = ValidationError({"reference": exc.message_dict["references"]})
                 apply_service_errors(form, exc)
-                for message in exc.message_dict.get("references", []):
-                    form.add_error("reference", message)
             else:
                 _scope_added_message(request, item)
                 return redirect(release.get_absolute_url() + "#scope")

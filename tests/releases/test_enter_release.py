@@ -588,3 +588,23 @@ def test_issued_scope_reads_the_versions_approved_and_targeted_lists(analyst, ju
         actor=analyst, release=june, kind="draft", date=D(2020, 7, 10), changes="First draft"
     )
     assert selectors.issued_scope(june.pk) == {("MP106", ""): ["0.1"]}
+
+
+def test_a_new_reference_taken_out_of_the_list_is_not_added_to_the_register(
+    analyst, analyst_client, june
+):
+    make_modification(analyst, reference="MP107")
+    url = reverse("releases:scope_bulk_add", args=[june.slug])
+    data = bulk_post(
+        references="MP107",
+        **{
+            "new-TOTAL_FORMS": "1",
+            "new-INITIAL_FORMS": "1",
+            "new-0-reference": "MP301",
+            "new-0-title": "Offered, then taken out of the list",
+            "new-0-status": "development",
+        },
+    )
+    assert analyst_client.post(url, data).status_code == 302
+    assert not Modification.objects.filter(reference="MP301").exists()
+    assert ScopeItem.objects.filter(release=june, modification__reference="MP107").exists()
