@@ -10,6 +10,7 @@ from .forms import (
     ChangeRequestEditForm,
     ModificationCreateForm,
     ModificationEditForm,
+    SECDocumentForm,
 )
 from .models import ChangeRequest, Decision, Event, Modification, SECDocument
 
@@ -38,13 +39,34 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(SECDocument)
 class SECDocumentAdmin(admin.ModelAdmin):
-    list_display = ["label", "title", "kind", "code", "position"]
+    """Adds and edits go through modifications.services (same checks, same activity trail);
+    retiring and reinstating are on the catalogue page (/modifications/sec-documents/)."""
+
+    list_display = ["label", "title", "kind", "code", "retired_on"]
     list_filter = ["kind"]
     search_fields = ["code", "title"]
     ordering = ["position"]
+    fields = ["kind", "code", "title", "note", "reason"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = SECDocumentForm
+        kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        fields = form.service_fields()
+        if change:
+            services.sec_document_update(actor=request.user, document=obj, **fields)
+            saved = SECDocument.objects.get(pk=obj.pk)
+        else:
+            saved = services.sec_document_create(actor=request.user, **fields)
+        _adopt(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related to save: the service has saved the entry."""
 
     def has_delete_permission(self, request, obj=None):
-        return False  # modifications refer to it; deleting would silently rewrite history
+        return False  # modifications refer to it; retire it on the catalogue page instead
 
 
 @admin.register(Modification)
@@ -109,7 +131,15 @@ class ChangeRequestAdmin(admin.ModelAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
-    list_display = ["date", "reference_after", "kind", "body", "to_status", "recorded_by"]
+    list_display = [
+        "date",
+        "reference_after",
+        "kind",
+        "body",
+        "to_status",
+        "recorded_by",
+        "corrected_at",
+    ]
     list_filter = ["body", "kind"]
     search_fields = ["reference_before", "reference_after", "notes"]
     date_hierarchy = "date"

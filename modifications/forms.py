@@ -11,10 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from secrelease.forms import date_widget
+from secrelease.forms import date_widget, form_helper
 from secrelease.text import quoted_label
 
-from . import lifecycle
+from . import catalogue, lifecycle
 from .models import (
     ChangeRequest,
     Decision,
@@ -23,6 +23,7 @@ from .models import (
     ImpactValue,
     Modification,
     SECDocument,
+    SECDocumentKind,
     Status,
 )
 from .references import (
@@ -37,20 +38,27 @@ REASON_HELP = "Recorded in the activity trail with your change, e.g. 'Dates from
 
 class SECDocumentChoiceField(forms.ModelMultipleChoiceField):
     """Checkboxes grouped Sections / Schedules / Appendices, each labelled like the RID
-    ("Section H 'DCC Services'")."""
+    ("Section H 'DCC Services'"). Offers the documents in force; `offer(cited)` adds the retired
+    ones a modification already cites (they stay on it, marked retired)."""
 
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=SECDocument.objects.order_by("position"), **kwargs)
+        super().__init__(queryset=SECDocument.objects.in_force().order_by("position"), **kwargs)
+
+    def offer(self, cited=()):
+        """Offer the documents in force plus the pks in `cited`; sets the grouped choices."""
+        self.queryset = SECDocument.objects.offered_for(cited).order_by("position")
+        self.choices = self.grouped_choices()
 
     def grouped_choices(self):
         plural = {"section": "Sections", "schedule": "Schedules", "appendix": "Appendices"}
         groups = {}
         for document in self.queryset:
-            groups.setdefault(plural[document.kind], []).append(
-                (document.pk, quoted_label(document.code, document.title))
-            )
+            label = quoted_label(document.code, document.title)
+            if document.is_retired:
+                label += " (retired)"
+            groups.setdefault(plural[document.kind], []).append((document.pk, label))
         return list(groups.items())
 
 
@@ -205,7 +213,8 @@ class _RegisterForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sec_documents"].choices = self.fields["sec_documents"].grouped_choices()
+        cited = self.instance.sec_documents.all() if self.instance.pk else ()
+        self.fields["sec_documents"].offer([d.pk for d in cited])
         for impact, _footnote, _label in SYSTEM_IMPACTS:
             self.fields[impact].choices = ImpactValue.choices  # no empty choice
 
@@ -353,12 +362,14 @@ class DecisionRecordForm(forms.ModelForm):
             "notes": "e.g. the meeting, the vote or the decision letter. Recorded as the reason.",
         }
 
-    def __init__(self, *args, modification, **kwargs):
+    def __init__(self, *args, modification, default_date=None, **kwargs):
+        """default_date: the date field's starting value (the last date the analyst used in
+        this session, secrelease.last_date); today when None."""
         super().__init__(*args, **kwargs)
         self.modification = modification
         allowed = lifecycle.allowed_decisions(modification)
         self.fields["kind"].choices = [(k, DecisionKind(k).label) for k in allowed]
-        self.fields["date"].initial = timezone.localdate
+        self.fields["date"].initial = default_date or timezone.localdate
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -385,6 +396,247 @@ class DecisionRecordForm(forms.ModelForm):
 
     def _post_clean(self):
         """No model validation: the service builds the Decision row itself."""
+
+
+def _not_in_future(date):
+    if date and date > timezone.localdate():
+        raise ValidationError("A decision is recorded once it is taken: the date is in the future.")
+    return date
+
+
+class DecisionStepForm(forms.Form):
+    """One row of a path of decisions (several dated decisions entered in one submission). A
+    row left blank (no decision, no notes, the date untouched) is ignored."""
+
+    kind = forms.ChoiceField(label="Decision", required=False)
+    date = forms.DateField(label="Date", required=False, widget=date_widget())
+    notes = forms.CharField(
+        label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
+    )
+
+    def __init__(self, *args, modification, default_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.modification = modification
+        self.default_date = default_date
+        self.fields["kind"].choices = [
+            ("", "Choose a decision"),
+            *path_decision_choices(modification),
+        ]
+        self.fields["date"].initial = default_date
+        self.helper = form_helper(
+            Div(
+                Div("kind", css_class="col-md-5"),
+                Div("date", css_class="col-sm-6 col-md-3"),
+                Div("notes", css_class="col-md-4"),
+                css_class="row g-2",
+            )
+        )
+
+    def clean_date(self):
+        return _not_in_future(self.cleaned_data["date"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank():
+            return cleaned
+        if not cleaned.get("kind") and "kind" not in self.errors:
+            self.add_error("kind", "Choose the decision taken on this date.")
+        if not cleaned.get("date") and "date" not in self.errors:
+            self.add_error("date", "Enter the date of this decision.")
+        return cleaned
+
+    def is_blank(self):
+        """No decision chosen, no notes, and the date empty or as it was offered."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("kind") or (data.get("notes") or "").strip():
+            return False
+        if "date" in self.errors:  # something unreadable was typed there
+            return False
+        return data.get("date") in (None, self.default_date)
+
+    def step(self):
+        """The row as a step for releases.services.decisions_record."""
+        return {
+            "kind": self.cleaned_data["kind"],
+            "date": self.cleaned_data["date"],
+            "notes": (self.cleaned_data.get("notes") or "").strip(),
+        }
+
+
+def path_decision_choices(modification):
+    """(kind, label) of every decision the lifecycle knows on the modification's path, in
+    lifecycle order (a path of decisions may go through statuses it is not at yet)."""
+    return [
+        (t.kind, DecisionKind(t.kind).label)
+        for t in lifecycle.TRANSITIONS.values()
+        if t.paths is None or modification.path in t.paths
+    ]
+
+
+class BaseDecisionStepFormSet(forms.BaseFormSet):
+    """Rows of decisions in the order they were taken; blank rows are ignored."""
+
+    def clean(self):
+        if any(form.errors for form in self.forms):
+            return
+        last = None
+        for number, form in enumerate(self.forms, start=1):
+            if form.is_blank():
+                continue
+            date = form.cleaned_data["date"]
+            if last is not None and date < last[1]:
+                form.add_error(
+                    "date",
+                    f"Dated before decision {last[0]} ({date:%-d %B %Y} is before "
+                    f"{last[1]:%-d %B %Y}): enter the decisions in the order they were taken.",
+                )
+            last = (number, date)
+        if any(form.errors for form in self.forms):
+            return
+        if not self.steps():
+            raise ValidationError("Enter at least one decision: choose it and give its date.")
+
+    def steps(self):
+        """The filled rows as steps, in order."""
+        return [form.step() for form in self.forms if not form.is_blank()]
+
+    def step_forms(self):
+        """The filled rows' forms, in the same order as steps()."""
+        return [form for form in self.forms if not form.is_blank()]
+
+
+DecisionStepFormSet = forms.formset_factory(
+    DecisionStepForm,
+    formset=BaseDecisionStepFormSet,
+    extra=0,
+    max_num=12,
+    validate_max=True,
+    absolute_max=12,
+)
+
+
+class ReasonForm(forms.Form):
+    """A reason and nothing else: correcting a decision, reinstating a catalogue entry."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, help_text="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = help_text
+        self.helper = form_helper()
+
+
+# The SEC document catalogue ----------------------------------------------------------------
+
+
+class SECDocumentForm(forms.ModelForm):
+    """Add a document to the catalogue or edit one (`instance`). The code is checked for its
+    kind's shape and against the catalogue (a duplicate names the document that has it), next
+    to the field. It never changes `instance`: the view (or the admin) hands service_fields() to
+    modifications.services.sec_document_create / _update."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The letter(s) or number: H for Section H, 8 for Schedule 8, AB for Appendix AB.",
+    )
+    reason = forms.CharField(
+        label="Reason for this change",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Recorded in the activity trail, e.g. "
+        "\u2018Designated by MP121 in SEC v57.0\u2019.",
+    )
+
+    class Meta:
+        model = SECDocument
+        fields = ["kind", "code", "title", "note"]
+        labels = {"note": "Note for analysts (optional)"}
+        help_texts = {
+            "title": "As the SEC names it, e.g. \u2018Service Request Processing Document\u2019.",
+            "note": "e.g. where the title comes from, or what is still to be checked.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document = self.instance if self.instance.pk else None
+        self.fields["kind"].choices = SECDocumentKind.choices  # no empty choice
+        if self.document is not None:
+            self.fields["code"].help_text += (
+                " Changing it changes the document on every modification that cites it; for a "
+                "new document, add it and retire this one."
+            )
+        self.helper = form_helper(
+            Div(
+                Div("kind", css_class="col-sm-6 col-md-4"),
+                Div("code", css_class="col-sm-6 col-md-4"),
+                css_class="row",
+            ),
+            "title",
+            "note",
+            "reason",
+        )
+
+    def _post_clean(self):
+        """No model validation and no change to `instance`: the service does both."""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, code = cleaned.get("kind"), cleaned.get("code")
+        if kind and code:
+            try:
+                code = catalogue.normalise_code(kind, code)
+            except catalogue.CodeError as exc:
+                self.add_error("code", str(exc))
+                return cleaned
+            clash = SECDocument.objects.filter(kind=kind, code=code)
+            if self.document is not None:
+                clash = clash.exclude(pk=self.document.pk)
+            clash = clash.first()
+            if clash is not None:
+                message = f"{clash} is already in the catalogue"
+                if clash.is_retired:
+                    message += " (retired: reinstate it instead)"
+                self.add_error("code", message + ".")
+            cleaned["code"] = code
+        return cleaned
+
+    def service_fields(self):
+        return {
+            name: self.cleaned_data[name] for name in ["kind", "code", "title", "note", "reason"]
+        }
+
+
+class SECDocumentRetireForm(forms.Form):
+    retired_on = forms.DateField(
+        label="Retired on",
+        widget=date_widget(),
+        help_text="The date it stopped being part of the SEC (e.g. the go-live of the release "
+        "that removed it).",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="e.g. ‘Removed by MP200 (SEC v62.0)’.",
+    )
+
+    def __init__(self, *args, default_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retired_on"].initial = default_date
+        self.helper = form_helper(
+            Div(Div("retired_on", css_class="col-sm-8 col-md-6"), css_class="row"), "reason"
+        )
+
+    def clean_retired_on(self):
+        date = self.cleaned_data["retired_on"]
+        if date and date > timezone.localdate():
+            raise ValidationError("Retire it once it has left the SEC: the date is in the future.")
+        return date
 
 
 # DCC Change Requests -------------------------------------------------------------------

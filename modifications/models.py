@@ -22,8 +22,24 @@ class SECDocumentKind(models.TextChoices):
     APPENDIX = "appendix", "Appendix"
 
 
+class SECDocumentQuerySet(models.QuerySet):
+    def in_force(self):
+        """Documents not retired: the ones offered for a modification."""
+        return self.filter(retired_on__isnull=True)
+
+    def offered_for(self, cited=()):
+        """The documents a form offers: those in force, plus the retired ones in `cited` (the
+        pks a modification already cites, which stay on it)."""
+        return self.filter(Q(retired_on__isnull=True) | Q(pk__in=list(cited)))
+
+
 class SECDocument(models.Model):
-    """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6)."""
+    """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6).
+
+    Analysts keep the catalogue through modifications.services (sec_document_create, _update,
+    _retire, _reinstate). A retired document is no longer part of the SEC: it stays on the
+    modifications and issued RID versions that cited it but is not offered for new ones.
+    """
 
     kind = models.CharField(max_length=10, choices=SECDocumentKind)
     code = models.CharField(max_length=3, help_text="Letter(s) or number, e.g. H, 8, AD.")
@@ -31,6 +47,19 @@ class SECDocument(models.Model):
     position = models.PositiveIntegerField(
         help_text="Listing order: Sections, then Schedules, then Appendices (X, Y before AA)."
     )
+    note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For analysts, e.g. where the title comes from or what is still to check.",
+    )
+    retired_on = models.DateField(
+        "Retired on",
+        null=True,
+        blank=True,
+        help_text="The date it stopped being part of the SEC; empty while it is in force.",
+    )
+
+    objects = SECDocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -48,6 +77,10 @@ class SECDocument(models.Model):
     @property
     def label(self):
         return f"{self.get_kind_display()} {self.code}"
+
+    @property
+    def is_retired(self):
+        return self.retired_on is not None
 
 
 class ImpactValue(models.TextChoices):
@@ -282,9 +315,20 @@ class DecisionBody(models.TextChoices):
     SECAS = "secas", "SECAS"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def standing(self):
+        """Decisions not corrected: the ones the lifecycle replays. A decision recorded in error
+        is marked corrected (never deleted) and counts for nothing but the history."""
+        return self.filter(corrected_at__isnull=True)
+
+
 class Decision(models.Model):
     """A dated decision on a modification. The status of a modification on any date is the
-    result of its decisions dated on or before that date."""
+    result of its standing decisions dated on or before that date.
+
+    A decision recorded in error is corrected, not deleted: corrected_at/by/correction_reason
+    say when, by whom and why (releases.services.decision_correct), and it leaves the replay.
+    """
 
     modification = models.ForeignKey(
         Modification, on_delete=models.PROTECT, related_name="decisions"
@@ -301,10 +345,28 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    corrected_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was marked as recorded in error."
+    )
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    correction_reason = models.TextField(blank=True, max_length=2000)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(corrected_at__isnull=True, corrected_by__isnull=True)
+                | Q(corrected_at__isnull=False, corrected_by__isnull=False),
+                name="decision_corrected_at_and_by_together",
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=DecisionKind.values), name="decision_kind_valid"
             ),
@@ -319,6 +381,10 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.reference_after}: {self.get_kind_display()} on {self.date:%d %b %Y}"
+
+    @property
+    def is_corrected(self):
+        return self.corrected_at is not None
 
 
 class ChangeRequest(models.Model):

@@ -7,7 +7,8 @@ reverse relation `scope_items` (defined by releases.ScopeItem) with plain values
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch
 
 from .models import (
     ChangeRequest,
@@ -16,6 +17,7 @@ from .models import (
     ImpactValue,
     Modification,
     SECDocument,
+    SECDocumentKind,
 )
 from .references import ReferenceError, parse_modification_reference
 
@@ -119,7 +121,10 @@ def modification_for_page(modification):
     modification = Modification.objects.prefetch_related(
         Prefetch("sec_documents", queryset=SECDocument.objects.order_by("position")),
         "former_references",
-        Prefetch("decisions", queryset=Decision.objects.select_related("recorded_by")),
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("recorded_by", "corrected_by"),
+        ),
     ).get(pk=modification.pk)
     scope = list(
         modification.scope_items.select_related("release", "fall_back_release").order_by(
@@ -127,6 +132,44 @@ def modification_for_page(modification):
         )
     )
     return modification, scope
+
+
+@dataclass(frozen=True)
+class CatalogueGroup:
+    """The documents of one kind, in listing order, each annotated with `cited_by` (the
+    number of modifications citing it)."""
+
+    kind: str
+    heading: str
+    in_force: list
+    retired: list
+
+
+def sec_document_catalogue():
+    """The SEC document catalogue by kind (Sections, Schedules, Appendices), in listing order,
+    in force first, then retired: one query."""
+    documents = SECDocument.objects.annotate(cited_by=Count("modifications")).order_by(
+        "position", "pk"
+    )
+    headings = {
+        SECDocumentKind.SECTION: "Sections",
+        SECDocumentKind.SCHEDULE: "Schedules",
+        SECDocumentKind.APPENDIX: "Appendices",
+    }
+    groups = {kind: CatalogueGroup(kind, heading, [], []) for kind, heading in headings.items()}
+    for document in documents:
+        group = groups[document.kind]
+        (group.retired if document.is_retired else group.in_force).append(document)
+    return list(groups.values())
+
+
+def sec_document_events(limit=10):
+    """The latest changes to the catalogue, newest first (one query)."""
+    return list(
+        Event.objects.filter(subject_type=ContentType.objects.get_for_model(SECDocument))
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
 
 
 def recent_events(modification, limit=5):

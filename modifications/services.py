@@ -10,8 +10,16 @@ from django.utils import timezone
 
 from secrelease.text import long_date, quoted_label
 
-from . import lifecycle
-from .models import ChangeRequest, Decision, Event, FormerReference, Modification
+from . import catalogue, lifecycle
+from .models import (
+    ChangeRequest,
+    Decision,
+    Event,
+    FormerReference,
+    Modification,
+    SECDocument,
+    SECDocumentKind,
+)
 from .references import (
     ReferenceError,
     normalise_change_request_reference,
@@ -182,6 +190,25 @@ def _check_reference_free(reference, *, exclude_pk=None):
         raise ValidationError({"reference": f"{reference} is already in the register."})
 
 
+def _pk(document):
+    return document.pk if hasattr(document, "pk") else document
+
+
+def _check_documents_in_force(documents):
+    """Refuse retired SEC documents (objects or pks) newly cited by a modification."""
+    retired = SECDocument.objects.filter(
+        pk__in=[_pk(d) for d in documents], retired_on__isnull=False
+    ).order_by("position")
+    if retired:
+        names = "; ".join(f"{d} (retired on {long_date(d.retired_on)})" for d in retired)
+        raise ValidationError(
+            {
+                "sec_documents": f"No longer part of the SEC, so it cannot be added to a "
+                f"modification: {names}."
+            }
+        )
+
+
 @transaction.atomic
 def modification_create(*, actor, reference, sec_documents=(), reason="", **fields):
     """Add a modification to the register. `reference` is normalised (mp 106 -> MP106)."""
@@ -194,6 +221,7 @@ def modification_create(*, actor, reference, sec_documents=(), reason="", **fiel
         raise TypeError(f"Unknown modification fields: {sorted(unknown)}")
     normalised = str(parsed)
     _check_reference_free(normalised)
+    _check_documents_in_force(sec_documents)
     modification = Modification(
         reference=normalised, number=parsed.number, suffix=parsed.suffix, **fields
     )
@@ -219,6 +247,9 @@ def modification_update(*, actor, modification, reason="", sec_documents=None, *
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"These fields cannot be edited here: {sorted(unknown)}")
+    if sec_documents is not None:
+        cited = set(modification.sec_documents.values_list("pk", flat=True))
+        _check_documents_in_force([d for d in sec_documents if _pk(d) not in cited])
     model_update(
         actor=actor,
         instance=modification,
@@ -251,7 +282,11 @@ def modification_decide(*, actor, modification, kind, date, notes=""):
         raise ValidationError({"kind": refusal})
     if date is None:
         raise ValidationError({"date": "Enter the date of the decision."})
-    last = modification.decisions.order_by("-date", "-id").first()
+    if date > timezone.localdate():
+        raise ValidationError(
+            {"date": "A decision is recorded once it is taken: the date is in the future."}
+        )
+    last = modification.decisions.standing().order_by("-date", "-id").first()
     if last and date < last.date:
         raise ValidationError(
             {
@@ -306,6 +341,238 @@ def modification_decide(*, actor, modification, kind, date, notes=""):
         effective_date=date,
     )
     return decision, transition
+
+
+@transaction.atomic
+def modification_decision_correct(*, actor, decision, reason):
+    """Mark a decision as recorded in error (it is never deleted) and put the modification back
+    where it stood before it: its status (and its reference, when the decision converted a
+    Draft Proposal) return to the decision's starting point. Records a "decision.corrected"
+    Event; the Event of the original decision stays in the activity trail.
+
+    Only the latest standing decision can be corrected (later ones were taken from the status
+    it set): correct the latest first. `reason` is required.
+    Returns the corrected Decision. Raises ValidationError with a sentence for the analyst.
+    Scope consequences (a corrected rejection putting it back in scope) are the caller's: see
+    releases.services.decision_correct.
+    """
+    if not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": "Say why the decision is being corrected, e.g. 'Recorded on the "
+                "wrong modification: the vote was on MP107'."
+            }
+        )
+    modification = Modification.objects.select_for_update().get(pk=decision.modification_id)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    what = f"{decision.get_kind_display()} of {long_date(decision.date)}"
+    if decision.is_corrected:
+        raise ValidationError(
+            f"{what} was already corrected on "
+            f"{long_date(timezone.localdate(decision.corrected_at))}: "
+            "it no longer counts."
+        )
+    latest = modification.decisions.standing().order_by("-date", "-id").first()
+    if latest.pk != decision.pk:
+        raise ValidationError(
+            f"{modification.reference} has a later decision ({latest.get_kind_display()} of "
+            f"{long_date(latest.date)}), taken from the status this one set: correct the "
+            "latest decision first, then this one."
+        )
+    if (modification.status, modification.reference) != (
+        decision.to_status,
+        decision.reference_after,
+    ):
+        raise ValidationError(
+            f"{modification.reference} is no longer where {what} left it; it cannot be "
+            "corrected automatically."
+        )
+    changes = {"status": [decision.to_status, decision.from_status]}
+    if decision.reference_before != decision.reference_after:
+        FormerReference.objects.filter(
+            modification=modification, reference=decision.reference_before
+        ).delete()
+        _check_reference_free(decision.reference_before, exclude_pk=modification.pk)
+        modification.reference = decision.reference_before
+        changes["reference"] = [decision.reference_after, decision.reference_before]
+    modification.status = decision.from_status
+    modification.updated_at = timezone.now()
+    modification.save()
+    decision.corrected_at = timezone.now()
+    decision.corrected_by = actor
+    decision.correction_reason = reason.strip()
+    decision.save(update_fields=["corrected_at", "corrected_by", "correction_reason"])
+    event_record(
+        actor=actor,
+        subject=modification,
+        action="decision.corrected",
+        summary=f"Decision corrected: {decision.get_body_display()}: {what} "
+        f"({decision.reference_after}) was recorded in error and no longer counts",
+        reason=decision.correction_reason,
+        changes=changes,
+        data={
+            "reference": modification.reference,
+            "decision_id": decision.pk,
+            "kind": decision.kind,
+        },
+    )
+    return decision
+
+
+# The SEC document catalogue ----------------------------------------------------------------
+
+SEC_DOCUMENT_FIELDS = ["kind", "code", "title", "note"]
+
+
+def _require_reason(reason, sentence):
+    if not (reason or "").strip():
+        raise ValidationError({"reason": sentence})
+
+
+def _catalogue_entry(kind, code, *, exclude_pk=None):
+    """(kind, normalised code) after checking the shape and that no other document has it."""
+    if kind not in SECDocumentKind.values:
+        raise ValidationError({"kind": "Choose Section, Schedule or Appendix."})
+    try:
+        code = catalogue.normalise_code(kind, code)
+    except catalogue.CodeError as exc:
+        raise ValidationError({"code": str(exc)}) from exc
+    clash = SECDocument.objects.filter(kind=kind, code=code).exclude(pk=exclude_pk).first()
+    if clash is not None:
+        message = f"{clash} is already in the catalogue"
+        if clash.is_retired:
+            message += f" (retired on {long_date(clash.retired_on)}: reinstate it instead)"
+        raise ValidationError({"code": message + "."})
+    return kind, code
+
+
+def _clean_title(title):
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": "Enter the document's title, e.g. 'DCC Services'."})
+    return title
+
+
+@transaction.atomic
+def sec_document_create(*, actor, kind, code, title, note="", reason):
+    """Add a Section, Schedule or Appendix to the SEC document catalogue.
+
+    kind: a SECDocumentKind value; code: 'AB', 'appendix ab' or '08' (normalised by
+    modifications.catalogue.normalise_code); its listing position follows from the code.
+    `reason` is required (why it is added, e.g. the SEC modification that created it).
+    Returns the SECDocument. Raises ValidationError next to kind, code, title or reason
+    (a duplicate code names the document that has it).
+    """
+    _require_reason(reason, "Say why the document is added, e.g. the modification that created it.")
+    kind, code = _catalogue_entry(kind, code)
+    document = SECDocument(
+        kind=kind,
+        code=code,
+        title=_clean_title(title),
+        note=(note or "").strip(),
+        position=catalogue.position(kind, code),
+    )
+    save_checked(document, validate_unique=False)
+    event_record(
+        actor=actor,
+        subject=document,
+        action="sec_document.created",
+        summary=f"{document} added to the SEC document catalogue",
+        reason=reason.strip(),
+        changes=initial_values(document, SEC_DOCUMENT_FIELDS),
+        data={"label": document.label},
+    )
+    return document
+
+
+@transaction.atomic
+def sec_document_update(*, actor, document, reason, **fields):
+    """Edit a catalogue entry's kind, code, title or note (e.g. correct a title). Every
+    modification that cites it shows the change; issued RID versions keep what they printed.
+    `reason` is required. Returns the changes dict ({} when nothing changed: no Event).
+    Raises ValidationError next to the field (a duplicate code names the document that has it).
+    """
+    unknown = set(fields) - set(SEC_DOCUMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown SEC document fields: {sorted(unknown)}")
+    _require_reason(reason, "Say why the entry changes, e.g. 'Title as in SEC v61.0'.")
+    document = SECDocument.objects.select_for_update().get(pk=document.pk)
+    before = field_values(document, SEC_DOCUMENT_FIELDS)
+    label_before = document.label
+    kind, code = _catalogue_entry(
+        fields.get("kind", document.kind), fields.get("code", document.code), exclude_pk=document.pk
+    )
+    values = {"kind": kind, "code": code, "position": catalogue.position(kind, code)}
+    if "title" in fields:
+        values["title"] = _clean_title(fields["title"])
+    if "note" in fields:
+        values["note"] = (fields["note"] or "").strip()
+    return model_update(
+        actor=actor,
+        instance=document,
+        fields=values,
+        tracked=SEC_DOCUMENT_FIELDS,
+        before=before,
+        validate_unique=False,
+        action="sec_document.updated",
+        summary=lambda changes: f"{label_before} updated: {changed_names(changes)}",
+        reason=reason.strip(),
+        data={"label": document.label},
+    )
+
+
+@transaction.atomic
+def sec_document_retire(*, actor, document, retired_on, reason):
+    """Record that a document left the SEC on `retired_on` (a date, not in the future). It stays
+    on the modifications and issued RID versions that cite it, and is no longer offered for
+    others. `reason` is required (e.g. the modification that removed it).
+    Raises ValidationError when it is already retired or the date is missing or in the future.
+    """
+    _require_reason(reason, "Say why it is retired, e.g. the modification that removed it.")
+    document = SECDocument.objects.select_for_update().get(pk=document.pk)
+    if document.is_retired:
+        raise ValidationError(
+            f"{document} was already retired on {long_date(document.retired_on)}."
+        )
+    if retired_on is None:
+        raise ValidationError({"retired_on": "Enter the date it stopped being part of the SEC."})
+    if retired_on > timezone.localdate():
+        raise ValidationError(
+            {"retired_on": "Retire it once it has left the SEC: the date is in the future."}
+        )
+    model_update(
+        actor=actor,
+        instance=document,
+        fields={"retired_on": retired_on},
+        tracked=["retired_on"],
+        action="sec_document.retired",
+        summary=f"{document} retired: no longer offered for modifications",
+        reason=reason.strip(),
+        effective_date=retired_on,
+        data={"label": document.label},
+    )
+    return document
+
+
+@transaction.atomic
+def sec_document_reinstate(*, actor, document, reason):
+    """Put a retired document back in force (e.g. retired by mistake). `reason` is required.
+    Raises ValidationError when it is not retired."""
+    _require_reason(reason, "Say why it is back in force, e.g. 'Retired by mistake'.")
+    document = SECDocument.objects.select_for_update().get(pk=document.pk)
+    if not document.is_retired:
+        raise ValidationError(f"{document} is in force: there is nothing to reinstate.")
+    model_update(
+        actor=actor,
+        instance=document,
+        fields={"retired_on": None},
+        tracked=["retired_on"],
+        action="sec_document.reinstated",
+        summary=f"{document} reinstated: offered for modifications again",
+        reason=reason.strip(),
+        data={"label": document.label},
+    )
+    return document
 
 
 CHANGE_REQUEST_FIELDS = ["title", "category"]

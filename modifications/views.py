@@ -7,11 +7,13 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from secrelease import last_date
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, is_analyst, reader_required
 
@@ -22,9 +24,12 @@ from .forms import (
     ChangeRequestEditForm,
     ModificationCreateForm,
     ModificationEditForm,
+    ReasonForm,
     RegisterFilterForm,
+    SECDocumentForm,
+    SECDocumentRetireForm,
 )
-from .models import PARTICIPANT_COLUMNS, ChangeRequest, DecisionKind, Modification
+from .models import PARTICIPANT_COLUMNS, ChangeRequest, DecisionKind, Modification, SECDocument
 
 PAGE_SIZE = 25
 PAGE_SIZES = {"25": 25, "100": 100, "all": None}
@@ -226,6 +231,9 @@ def modification_detail(request, reference):
     next_decisions = []
     if is_analyst(request.user):
         next_decisions = [DecisionKind(k).label for k in lifecycle.allowed_decisions(modification)]
+    decisions = list(modification.decisions.all())
+    standing = [d for d in decisions if not d.is_corrected]
+    latest = max(standing, key=lambda d: (d.date, d.pk)) if standing else None
     return render(
         request,
         "modifications/modification_detail.html",
@@ -234,7 +242,8 @@ def modification_detail(request, reference):
             "scope": scope,
             "system_impacts": system_impacts,
             "participants": participants,
-            "decisions": list(modification.decisions.all()),
+            "decisions": decisions,
+            "correctable_pk": latest.pk if latest else None,
             "former_references": list(modification.former_references.all()),
             "sec_documents": list(modification.sec_documents.all()),
             "events": [activity_row(e) for e in selectors.recent_events(modification)],
@@ -372,4 +381,147 @@ def change_request_edit(request, pk):
         request,
         "modifications/change_request_form.html",
         {"form": form, "change_request": current},
+    )
+
+
+# The SEC document catalogue -----------------------------------------------------------------
+
+
+@reader_required
+def sec_document_list(request):
+    return render(
+        request,
+        "modifications/sec_document_list.html",
+        {
+            "groups": selectors.sec_document_catalogue(),
+            "events": [activity_row(e) for e in selectors.sec_document_events()],
+        },
+    )
+
+
+def _posted(request):
+    """The POST data on a POST (even an empty one, so that the form says what is missing);
+    None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _catalogue_url(document=None):
+    url = reverse("modifications:sec_document_list")
+    return f"{url}#doc-{document.pk}" if document is not None else url
+
+
+@analyst_required
+def sec_document_create(request):
+    form = SECDocumentForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.sec_document_create(actor=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{document} added to the SEC document catalogue.")
+            return redirect(_catalogue_url(document))
+    return render(
+        request,
+        "modifications/sec_document_form.html",
+        {"form": form, "heading": "Add an SEC document", "submit": "Add to the catalogue"},
+    )
+
+
+@analyst_required
+def sec_document_edit(request, pk):
+    document = get_object_or_404(SECDocument, pk=pk)
+    form = SECDocumentForm(_posted(request), instance=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.sec_document_update(
+                actor=request.user, document=document, **form.service_fields()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            document.refresh_from_db()
+            if changes:
+                messages.success(request, f"{document} saved.")
+            else:
+                messages.info(request, f"Nothing changed: {document} is as it was.")
+            return redirect(_catalogue_url(document))
+    return render(
+        request,
+        "modifications/sec_document_form.html",
+        {
+            "form": form,
+            "document": document,
+            "heading": f"Edit {document.label}",
+            "submit": "Save changes",
+        },
+    )
+
+
+@analyst_required
+def sec_document_retire(request, pk):
+    document = get_object_or_404(
+        SECDocument.objects.annotate(cited_by=Count("modifications")), pk=pk
+    )
+    if document.is_retired:
+        messages.info(request, f"{document} is already retired.")
+        return redirect(_catalogue_url(document))
+    form = SECDocumentRetireForm(_posted(request), default_date=last_date.last_used(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sec_document_retire(
+                actor=request.user,
+                document=document,
+                retired_on=form.cleaned_data["retired_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            last_date.remember(request, form.cleaned_data["retired_on"])
+            messages.success(
+                request,
+                f"{document} retired: it stays on the modifications that cite it and is no "
+                "longer offered for others.",
+            )
+            return redirect(_catalogue_url(document))
+    return render(
+        request,
+        "modifications/sec_document_form.html",
+        {
+            "form": form,
+            "document": document,
+            "heading": f"Retire {document.label}",
+            "submit": "Retire it",
+            "retiring": True,
+        },
+    )
+
+
+@analyst_required
+def sec_document_reinstate(request, pk):
+    document = get_object_or_404(SECDocument, pk=pk)
+    if not document.is_retired:
+        messages.info(request, f"{document} is in force: there is nothing to reinstate.")
+        return redirect(_catalogue_url(document))
+    form = ReasonForm(_posted(request), help_text="e.g. \u2018Retired by mistake\u2019.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sec_document_reinstate(
+                actor=request.user, document=document, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"{document} is in force again.")
+            return redirect(_catalogue_url(document))
+    return render(
+        request,
+        "modifications/sec_document_form.html",
+        {
+            "form": form,
+            "document": document,
+            "heading": f"Reinstate {document.label}",
+            "submit": "Reinstate it",
+        },
     )

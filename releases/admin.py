@@ -21,6 +21,7 @@ from .models import (
     SecasCostLine,
     TimelineEvent,
 )
+from .policy import rules
 
 
 class ReasonAdminForm(forms.ModelForm):
@@ -168,6 +169,26 @@ class ScopeItemAdminForm(ReasonAdminForm):
             "exception_reason",
             "status_override",
         ]
+
+    def clean(self):
+        """The exception reason services.scope_add requires for a late addition (R4), asked
+        for next to the field rather than refused by the service after the form."""
+        cleaned = super().clean()
+        release, modification = cleaned.get("release"), cleaned.get("modification")
+        added_on = cleaned.get("added_on")
+        if self.instance.pk is None and release and modification and added_on:
+            late = rules.is_late_addition(
+                release.go_live_date,
+                added_on,
+                impacts_dcc_systems=modification.impacts_dcc_systems,
+            )
+            if late and not (cleaned.get("exception_reason") or "").strip():
+                self.add_error(
+                    "exception_reason",
+                    "It joins after the scope deadline: record the Panel decision that admits "
+                    "it as an exception (R4).",
+                )
+        return cleaned
 
 
 @admin.register(ScopeItem)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from modifications import lifecycle
 from modifications import services as register
-from modifications.models import Modification
+from modifications.models import DecisionKind, Event, Modification
 from secrelease.text import long_date
 
 from . import selectors
@@ -270,10 +270,12 @@ def scope_add(
     """Put a modification (or a part of one) in a release's scope.
 
     An addition after the scope deadline (R1/R2) is flagged as an exception (R4) and is still
-    allowed: the Panel can choose to add further modifications.
+    allowed: the Panel can choose to add further modifications, and `exception_reason` must then
+    say which decision admitted it (ValidationError next to exception_reason otherwise).
     """
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the modification joins the scope."})
+    exception_reason = (exception_reason or "").strip()
     modification = Modification.objects.select_for_update().get(pk=modification.pk)
     if modification.is_terminal:
         raise ValidationError(
@@ -294,6 +296,18 @@ def scope_add(
     late = rules.is_late_addition(
         release.go_live_date, added_on, impacts_dcc_systems=modification.impacts_dcc_systems
     )
+    if late and not exception_reason:
+        deadline = rules.scope_deadline(
+            release.go_live_date, impacts_dcc_systems=modification.impacts_dcc_systems
+        )
+        raise ValidationError(
+            {
+                "exception_reason": f"{modification.reference} joins after the scope deadline "
+                f"of {long_date(deadline)}, so it is an exception (R4): record the Panel "
+                "decision that admits it, e.g. 'Added by the Panel on 15 January 2021 as an "
+                "exception: necessary to implement alongside MP106'."
+            }
+        )
     item = ScopeItem(
         release=release,
         modification=modification,
@@ -496,14 +510,24 @@ def scope_move(*, actor, item, to_release, moved_on, reason, fell_out=False):
         verb=verb,
         extra={"to_release": to_release.slug},
     )
+    moved_reason = f"Moved from {old.release.name}: {reason}"
+    exception_reason = old.exception_reason
+    late = rules.is_late_addition(
+        to_release.go_live_date,
+        moved_on,
+        impacts_dcc_systems=old.modification.impacts_dcc_systems,
+    )
+    if late and not exception_reason:
+        # Moving (or lapsing to a fall-back release, R7) is what admits it after the deadline.
+        exception_reason = moved_reason
     new = scope_add(
         actor=actor,
         release=to_release,
         modification=old.modification,
         added_on=moved_on,
-        reason=f"Moved from {old.release.name}: {reason}",
+        reason=moved_reason,
         part_label=old.part_label,
-        exception_reason=old.exception_reason,
+        exception_reason=exception_reason,
     )
     return old, new
 
@@ -541,6 +565,15 @@ def scope_item_update(*, actor, item, reason="", **fields):
     unknown = set(fields) - set(SCOPE_ITEM_FIELDS)
     if unknown:
         raise TypeError(f"Unknown scope item fields: {sorted(unknown)}")
+    if "exception_reason" in fields:
+        fields["exception_reason"] = (fields["exception_reason"] or "").strip()
+        if item.added_after_deadline and not fields["exception_reason"]:
+            raise ValidationError(
+                {
+                    "exception_reason": f"{item.modification.reference} joined after the scope "
+                    "deadline: keep the Panel decision that admitted it as an exception (R4)."
+                }
+            )
     register.model_update(
         actor=actor,
         instance=item,
@@ -559,10 +592,36 @@ def scope_item_update(*, actor, item, reason="", **fields):
     return item
 
 
+def _check_implemented_after_go_live(modification, kind, date):
+    """ "Implemented at release go-live" cannot be dated before the go-live of the release it is
+    implemented in: the earliest release whose scope it is in. A modification in no release
+    scope (an Authority-led variation outside a release, domain.md 4.4) is not checked."""
+    if kind != DecisionKind.IMPLEMENT or date is None:
+        return
+    item = (
+        ScopeItem.objects.filter(modification=modification, state=ScopeState.IN_SCOPE)
+        .select_related("release")
+        .order_by("release__go_live_date", "release__name")
+        .first()
+    )
+    if item is not None and date < item.release.go_live_date:
+        release = item.release
+        raise ValidationError(
+            {
+                "date": f"{modification.reference} is implemented with the {release.name}, "
+                f"which goes live on {long_date(release.go_live_date)}: record it as "
+                "implemented on that date or later."
+            }
+        )
+
+
 @transaction.atomic
 def decision_record(*, actor, modification, kind, date, notes=""):
-    """Record a decision on a modification; a rejection or withdrawal takes it out of every
-    release scope it is in, with the decision as the recorded reason."""
+    """Record a decision on a modification (modifications.services.modification_decide checks
+    it against the lifecycle); "Implemented" cannot be dated before the go-live of its release.
+    A rejection or withdrawal takes it out of every release scope it is in, with the decision as
+    the recorded reason. Returns the Decision. Raises ValidationError (next to kind or date)."""
+    _check_implemented_after_go_live(modification, kind, date)
     decision, transition = register.modification_decide(
         actor=actor, modification=modification, kind=kind, date=date, notes=notes
     )
@@ -583,9 +642,120 @@ def decision_record(*, actor, modification, kind, date, notes=""):
                 state=ScopeState.REMOVED,
                 action="scope.removed",
                 verb="removed from the scope of",
-                extra={"decision": kind, "to_status": decision.to_status},
+                extra={
+                    "decision": kind,
+                    "decision_id": decision.pk,
+                    "to_status": decision.to_status,
+                },
             )
     return decision
+
+
+class DecisionStepRefused(ValidationError):
+    """One step of a path of decisions (decisions_record) was refused: `index` is its position
+    (0 for the first step); the error is the step's own (next to kind or date)."""
+
+    def __init__(self, index, error):
+        super().__init__(error)
+        self.index = index
+
+
+@transaction.atomic
+def decisions_record(*, actor, modification, steps):
+    """Record a modification's path to a decision in one go, e.g. the Panel's conversion, the
+    Change Board's vote and its approval: `steps` is a list of {"kind", "date", "notes"} in the
+    order the decisions were taken. Each step goes through decision_record, so the lifecycle
+    checks it from the status the step before it left (and dates must not go backwards).
+
+    All or nothing: the first refused step raises DecisionStepRefused (its index and error)
+    and nothing is recorded. Returns the list of Decisions.
+    """
+    if not steps:
+        raise ValidationError("Enter at least one decision.")
+    decisions = []
+    for index, step in enumerate(steps):
+        try:
+            decisions.append(
+                decision_record(
+                    actor=actor,
+                    modification=modification,
+                    kind=step["kind"],
+                    date=step["date"],
+                    notes=step.get("notes", ""),
+                )
+            )
+        except ValidationError as exc:
+            raise DecisionStepRefused(index, exc) from exc
+    return decisions
+
+
+def _scope_items_removed_by(decision):
+    """Pks of the scope items a (rejection or withdrawal) decision took out, from the activity
+    trail: its "scope.removed" Events name the decision (older ones only its kind, recorded in
+    the same transaction, so no earlier than the decision)."""
+    removals = Event.objects.filter(
+        modification_id=decision.modification_id, action="scope.removed"
+    )
+    named = removals.filter(data__decision_id=decision.pk)
+    older = removals.filter(
+        data__decision=decision.kind,
+        data__decision_id__isnull=True,
+        at__gte=decision.recorded_at,
+    )
+    return {e.data["scope_item"] for e in [*named, *older] if e.data.get("scope_item")}
+
+
+@transaction.atomic
+def decision_correct(*, actor, decision, reason):
+    """Correct a decision recorded in error (modifications.services.modification_decision_correct:
+    the Decision is marked corrected, never deleted; the modification's status and reference go
+    back to where it stood before it). A corrected rejection or withdrawal also puts the
+    modification back in the release scopes that decision took it out of ("scope.restored"
+    Events with the same reason).
+
+    Returns (decision, restored, not_restored): the scope items put back, and those that could
+    not be (the same part is in that scope again), which the analyst must look at.
+    Raises ValidationError (reason missing, not the latest standing decision, already corrected).
+    """
+    decision = register.modification_decision_correct(actor=actor, decision=decision, reason=reason)
+    restored, not_restored = [], []
+    if not lifecycle.TRANSITIONS[decision.kind].removes_from_scope:
+        return decision, restored, not_restored
+    what = f"{decision.get_kind_display()} of {long_date(decision.date)}"
+    items = (
+        ScopeItem.objects.select_for_update(of=("self",))
+        .select_related("release", "modification")
+        .filter(pk__in=_scope_items_removed_by(decision), state=ScopeState.REMOVED)
+        .order_by("release__go_live_date", "part_label")
+    )
+    for item in items:
+        if ScopeItem.objects.filter(
+            release=item.release,
+            modification=item.modification,
+            part_label=item.part_label,
+            state=ScopeState.IN_SCOPE,
+        ).exists():
+            not_restored.append(item)
+            continue
+        register.model_update(
+            actor=actor,
+            instance=item,
+            fields={"state": ScopeState.IN_SCOPE, "removed_on": None, "removal_reason": ""},
+            tracked=["state", "removed_on", "removal_reason"],
+            action="scope.restored",
+            summary=_scope_summary(item, "back in the scope of")
+            + f": the {what} was recorded in error",
+            reason=decision.correction_reason,
+            subject=item.release,
+            modification=item.modification,
+            data={
+                "reference": item.modification.reference,
+                "scope_item": item.pk,
+                "decision_id": decision.pk,
+            },
+        )
+        restored.append(item)
+    return decision, restored, not_restored
 
 
 # Change Requests alongside ---------------------------------------------------------------
@@ -834,7 +1004,7 @@ def scope_lapse(*, actor, item, lapsed_on, reason=""):
                 f"{long_date(cut_off)}: it can lapse only after that day."
             }
         )
-    decisions = list(modification.decisions.order_by("date", "id"))
+    decisions = list(modification.decisions.standing().order_by("date", "id"))
     status = lifecycle.status_on(decisions, lapsed_on, modification.status)
     if status in ("approved", "implemented"):
         raise ValidationError(

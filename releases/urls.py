@@ -49,6 +49,16 @@ urlpatterns = [
         decision_views.decision_record,
         name="decision_record",
     ),
+    path(
+        "modifications/<str:reference>/decide/history/",
+        decision_views.decision_history,
+        name="decision_history",
+    ),
+    path(
+        "modifications/<str:reference>/decisions/<int:pk>/correct/",
+        decision_views.decision_correct,
+        name="decision_correct",
+    ),
     # The RID, the OPSG paper and the policy pages live in their wings (same namespace).
     path("", include("releases.rid.urls")),
     path("", include("releases.paper.urls")),

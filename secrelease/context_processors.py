@@ -5,7 +5,7 @@ SECTIONS = {
     "paper": "papers",
     "glossary": "glossary",
     "change_request": "change_requests",
-    "decision_record": "modifications",
+    "decision_": "modifications",
     "calendar": "dashboard",
 }
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import get_resolver, reverse
 
 from modifications import services as register
+from modifications.models import SECDocument
 from releases import services
 from releases.models import Classification, DccImpact
 from releases.paper import services as paper_services
@@ -36,6 +37,11 @@ ACCESS = {
     "modifications:modification_detail": ("reader", None),
     "modifications:modification_edit": ("analyst", "analyst"),
     "modifications:modification_activity": ("reader", None),
+    "modifications:sec_document_list": ("reader", None),
+    "modifications:sec_document_create": ("analyst", "analyst"),
+    "modifications:sec_document_edit": ("analyst", "analyst"),
+    "modifications:sec_document_retire": ("analyst", "analyst"),
+    "modifications:sec_document_reinstate": ("analyst", "analyst"),
     "releases:release_list": ("reader", None),
     "releases:release_create": ("analyst", "analyst"),
     "releases:release_detail": ("reader", None),
@@ -62,6 +68,8 @@ ACCESS = {
     "releases:glossary_edit": ("analyst", "analyst"),
     "releases:glossary_delete": ("analyst", "analyst"),
     "releases:decision_record": ("analyst", "analyst"),
+    "releases:decision_history": ("analyst", "analyst"),
+    "releases:decision_correct": ("analyst", "analyst"),
     "releases:rid_draft": ("analyst", None),
     "releases:rid_draft_pdf": ("analyst", None),
     "releases:rid_version_list": ("public", None),
@@ -146,6 +154,16 @@ def _build_world(analyst):
             panel_meeting_date=D(2020, 7, 17),
             panel_decision="Baselined by the Panel",
         )
+    decided = make_modification(analyst, reference="MP108", status="change_board")
+    decision = services.decision_record(
+        actor=analyst, modification=decided, kind="cb_approve", date=D(2020, 9, 23)
+    )
+    retired = register.sec_document_create(
+        actor=analyst, kind="appendix", code="ZZ", title="Spent document", reason="Test"
+    )
+    register.sec_document_retire(
+        actor=analyst, document=retired, retired_on=D(2021, 1, 1), reason="Test"
+    )
     paper = paper_services.paper_create(
         actor=analyst,
         reference="OPSG_33_0206_15",
@@ -163,6 +181,9 @@ def _build_world(analyst):
         "entry": entry,
         "versions": versions,
         "paper": paper,
+        "decision": decision,
+        "in_force": SECDocument.objects.get(kind="appendix", code="AB"),
+        "retired": retired,
     }
 
 
@@ -197,6 +218,14 @@ def _url(name, world, release_key="white"):
         "releases:glossary_edit": [world["entry"].pk],
         "releases:glossary_delete": [world["entry"].pk],
         "releases:decision_record": [world["mod"].reference],
+        "releases:decision_history": [world["mod"].reference],
+        "releases:decision_correct": [
+            world["decision"].modification.reference,
+            world["decision"].pk,
+        ],
+        "modifications:sec_document_edit": [world["in_force"].pk],
+        "modifications:sec_document_retire": [world["in_force"].pk],
+        "modifications:sec_document_reinstate": [world["retired"].pk],
         "releases:rid_draft": [slug],
         "releases:rid_draft_pdf": [slug],
         "releases:rid_version_list": [slug],

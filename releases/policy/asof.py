@@ -247,7 +247,10 @@ def modification_fact(modification, date):
 
 
 def decisions_prefetch(prefix=""):
-    return Prefetch(f"{prefix}decisions", queryset=Decision.objects.order_by("date", "id"))
+    """The standing decisions (not those corrected as recorded in error), oldest first."""
+    return Prefetch(
+        f"{prefix}decisions", queryset=Decision.objects.standing().order_by("date", "id")
+    )
 
 
 def scope_on(date):
@@ -367,7 +370,7 @@ def modifications_on(date, *, pks=None, open_only=False):
     if pks is not None:
         queryset = queryset.filter(pk__in=list(pks))
     if open_only:
-        closed = Decision.objects.filter(
+        closed = Decision.objects.standing().filter(
             modification=OuterRef("pk"), date__lte=date, to_status__in=TERMINAL_STATUSES
         )
         queryset = queryset.filter(Q(date_raised__isnull=True) | Q(date_raised__lte=date)).exclude(

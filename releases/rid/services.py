@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from modifications import services as register
-from modifications.models import Event, Modification
+from modifications.models import Decision, Event, Modification
 from modifications.references import ReferenceError, parse_modification_reference
 from secrelease.text import long_date
 
@@ -80,10 +80,15 @@ def _rid_events_since(release, since, until=None):
     if until is not None:
         scope_events = scope_events.filter(at__lte=until)
         decision_events = decision_events.filter(at__lte=until)
+    # A decision corrected as recorded in error says nothing in the Changes text, nor does the
+    # scope removal it caused (releases.services.decision_correct).
+    corrected = set(
+        Decision.objects.filter(corrected_at__isnull=False).values_list("pk", flat=True)
+    )
     happened = []
     for event in [*scope_events, *decision_events]:
         reference = event.data.get("reference", "")
-        if not reference:
+        if not reference or event.data.get("decision_id") in corrected:
             continue
         if event.action == "scope.added":
             clause = "added"

@@ -121,6 +121,7 @@ def test_a_documentation_only_addition_seven_months_ahead_is_fine_but_a_system_o
         release,
         make_modification(analyst, reference="SECMP0067", impacts_dcc_systems=True),
         on,
+        exception_reason="Added by the Panel as an exception",
     )
     assert docs.added_after_deadline is False
     assert system.added_after_deadline is True

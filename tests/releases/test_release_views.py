@@ -181,6 +181,7 @@ def test_panel_members_see_the_release_page_without_any_edit_control(analyst, pa
         modification=gone,
         added_on=D(2021, 1, 1),
         reason="x",
+        exception_reason="Added by the Panel as an exception",
     )
     services.scope_move(
         actor=analyst, item=item, to_release=world["other"], moved_on=D(2021, 3, 1), reason="x"
@@ -724,16 +725,35 @@ def test_a_late_addition_is_flagged_and_the_analyst_is_told(analyst, analyst_cli
     modification = make_modification(analyst, reference="MP146")
     url = reverse("releases:scope_add", args=[world["release"].slug])
     response = analyst_client.post(
-        url, scope_add_post(modification, added_on="2021-01-29"), follow=True
+        url,
+        scope_add_post(
+            modification, added_on="2021-01-29", exception_reason="Panel, 15 January 2021"
+        ),
+        follow=True,
     )
     item = ScopeItem.objects.get(modification=modification)
     assert item.added_after_deadline is True
+    assert item.exception_reason == "Panel, 15 January 2021"
     html = response.content.decode()
     assert (
         "after the scope deadline for documentation-only modifications (24 December 2020)" in html
     )
     assert "flagged as an exception" in html
-    assert "Record the Panel decision" in html
+
+
+def test_a_late_addition_without_an_exception_reason_is_refused_next_to_the_field(
+    analyst, analyst_client, world
+):
+    modification = make_modification(analyst, reference="MP146")
+    url = reverse("releases:scope_add", args=[world["release"].slug])
+    response = analyst_client.post(
+        url, scope_add_post(modification, added_on="2021-01-29", reason="Typed by the analyst")
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "joins after the scope deadline of 24 December 2020" in errors["exception_reason"][0]
+    assert "Typed by the analyst" in response.content.decode()  # what was typed is kept
+    assert not ScopeItem.objects.filter(modification=modification).exists()
 
 
 def test_a_system_impacting_addition_uses_the_12_month_deadline(analyst, analyst_client, world):
@@ -1181,7 +1201,7 @@ def test_the_admin_adds_to_a_scope_through_the_service(admin_client, analyst, wo
             "part_label": "",
             "cut_off_date": "",
             "fall_back_release": "",
-            "exception_reason": "",
+            "exception_reason": "Added by the Panel as an exception",
             "reason": "Admin fix",
         },
     )

@@ -45,7 +45,12 @@ def test_scope_added_and_removed_are_listed_with_labels(june, analyst):
     services.scope_fall_out(actor=analyst, item=item, fell_out_on=D(2021, 3, 5), reason="Cut-off")
     mod = register.modification_create(actor=analyst, reference="DP160", title="Follow up")
     services.scope_add(
-        actor=analyst, release=june, modification=mod, added_on=D(2021, 3, 1), reason="Panel"
+        actor=analyst,
+        release=june,
+        modification=mod,
+        added_on=D(2021, 3, 1),
+        reason="Panel",
+        exception_reason="Added by the Panel as an exception",
     )
     result = diff(before, version(june, "5.0"))
     assert [(c.kind, c.what) for c in result.scope] == [
@@ -62,7 +67,12 @@ def test_a_draft_proposal_converted_and_approved_is_the_same_modification(june, 
         actor=analyst, reference="DP160", title="Follow up", path="fast_track"
     )
     services.scope_add(
-        actor=analyst, release=june, modification=mod, added_on=D(2021, 3, 1), reason="Panel"
+        actor=analyst,
+        release=june,
+        modification=mod,
+        added_on=D(2021, 3, 1),
+        reason="Panel",
+        exception_reason="Added by the Panel as an exception",
     )
     before = version(june, "5.0")
     services.decision_record(

@@ -102,7 +102,12 @@ def test_a_targeted_modification_has_its_own_subsection_with_its_status(june, an
         status="report_phase",
     )
     services.scope_add(
-        actor=analyst, release=june, modification=mod, added_on=D(2021, 1, 5), reason="Panel"
+        actor=analyst,
+        release=june,
+        modification=mod,
+        added_on=D(2021, 1, 5),
+        reason="Panel",
+        exception_reason="Added by the Panel as an exception",
     )
     rid = build_rid(june)
     assert [m.reference for m in rid.targeted] == ["MP160"]

@@ -36,8 +36,14 @@ JULY_2020 = D(2020, 7, 1)
 
 
 def add(analyst, release, mod, on=JULY_2020):
+    """In scope from `on`; after the scope deadline as an exception the Panel agreed (R4)."""
     return services.scope_add(
-        actor=analyst, release=release, modification=mod, added_on=on, reason="Panel agreed"
+        actor=analyst,
+        release=release,
+        modification=mod,
+        added_on=on,
+        reason="Panel agreed",
+        exception_reason="" if on == JULY_2020 else "Added by the Panel as an exception",
     )
 
 

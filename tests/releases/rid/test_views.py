@@ -146,6 +146,7 @@ def test_the_issue_page_shows_the_next_numbers_and_the_drafted_changes(analyst_c
         modification=Modification.objects.get(reference="MP300"),
         added_on=D(2021, 1, 5),
         reason="Panel added it by exception",
+        exception_reason="Added by the Panel as an exception",
     )
     html = analyst_client.get(url("rid_issue", june)).content.decode()
     assert "1.1" in html and "2.0" in html
