@@ -417,6 +417,14 @@ class ScopeBulkAddForm(forms.Form):
     reason = ReasonField(
         required=True, help_text="Why they join the scope, e.g. the Panel decision."
     )
+    exception_reason = forms.CharField(
+        label="Exception reason (for those joining after the scope deadline)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The Panel decision that admits late additions as exceptions (R4), e.g. "
+        "'Added by the Panel on 15 January 2021 as an exception'. Recorded on the late ones only.",
+    )
 
     def __init__(self, *args, release, **kwargs):
         super().__init__(*args, **kwargs)
@@ -513,6 +521,13 @@ class ScopeNewModificationForm(NewModificationForm):
     )
     added_on = forms.DateField(label="Date added to the scope", widget=date_widget())
     reason = ReasonField(required=True, help_text="Why it joins the scope.")
+    exception_reason = forms.CharField(
+        label="Exception reason (if it joins after the scope deadline)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The Panel decision that admits it as an exception (R4).",
+    )
 
     field_order = [
         "reference",
@@ -522,6 +537,7 @@ class ScopeNewModificationForm(NewModificationForm):
         "status",
         "added_on",
         "reason",
+        "exception_reason",
     ]
 
     def clean_reference(self):
@@ -539,8 +555,8 @@ class ScopeNewModificationForm(NewModificationForm):
 
     def service_fields(self):
         data = dict(self.cleaned_data)
-        data.pop("added_on")
-        data.pop("reason")
+        for name in ("added_on", "reason", "exception_reason"):
+            data.pop(name)
         return data
 
 

@@ -341,16 +341,29 @@ def scope_add(
 
 
 @transaction.atomic
-def scope_add_many(*, actor, release, modifications=(), new_modifications=(), added_on, reason):
+def scope_add_many(
+    *,
+    actor,
+    release,
+    modifications=(),
+    new_modifications=(),
+    added_on,
+    reason,
+    exception_reason="",
+):
     """Put several modifications in a release's scope at once, with one reason and one date.
 
     modifications: Modification rows already in the register. new_modifications: dicts of
     {"reference", "title", "rid_summary"} (plus any other register field) for references not in
     the register yet: each is added to the register first (modification_create, its own Event),
     then to the scope. Every addition records its own "scope.added" Event (scope_add), so each
-    can be traced and undone. All or nothing: a ValidationError names the reference at fault
-    ({"references": [...]}) and nothing is saved. Returns the new scope items in register order.
+    can be traced and undone. `exception_reason` is the Panel decision that admits the ones
+    joining after their scope deadline (R4); it is recorded on those only, and is needed when
+    any is late. All or nothing: a ValidationError names the reference at fault
+    ({"references": [...]} or {"exception_reason": ...}) and nothing is saved. Returns the new
+    scope items in register order.
     """
+    exception_reason = (exception_reason or "").strip()
     if not (reason or "").strip():
         raise ValidationError({"reason": "Say why the modifications join the scope."})
     wanted = list(modifications)
@@ -373,11 +386,18 @@ def scope_add_many(*, actor, release, modifications=(), new_modifications=(), ad
     if not wanted and not errors:
         raise ValidationError({"references": "Choose or type at least one modification."})
     items = []
+    late_ones = []
     seen = set()
     for modification in wanted:
         if modification.pk in seen:
             continue
         seen.add(modification.pk)
+        late = rules.is_late_addition(
+            release.go_live_date, added_on, impacts_dcc_systems=modification.impacts_dcc_systems
+        )
+        if late and not exception_reason:
+            late_ones.append(modification.reference)
+            continue
         try:
             items.append(
                 scope_add(
@@ -386,12 +406,20 @@ def scope_add_many(*, actor, release, modifications=(), new_modifications=(), ad
                     modification=modification,
                     added_on=added_on,
                     reason=reason,
+                    exception_reason=exception_reason if late else "",
                 )
             )
         except ValidationError as exc:
             errors += exc.messages
     if errors:
         raise ValidationError({"references": errors})
+    if late_ones:
+        raise ValidationError(
+            {
+                "exception_reason": f"After the scope deadline: {', '.join(late_ones)}. Late "
+                "additions are exceptions (R4): record the Panel decision that admits them."
+            }
+        )
     return sorted(items, key=lambda i: (i.modification.number, i.modification.suffix))
 
 

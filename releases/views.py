@@ -339,6 +339,7 @@ def scope_bulk_add(request, slug):
                         else [],
                         added_on=form.cleaned_data["added_on"],
                         reason=form.cleaned_data["reason"],
+                        exception_reason=form.cleaned_data["exception_reason"],
                     )
                 except ValidationError as exc:
                     apply_service_errors(form, exc)
@@ -384,8 +385,8 @@ def _bulk_added_message(request, items, created):
     if late:
         messages.warning(
             request,
-            text + f" After the scope deadline, flagged as exceptions: {', '.join(late)}. "
-            "Record the Panel decision that admits each.",
+            text + f" After the scope deadline, flagged as exceptions with the Panel decision "
+            f"recorded: {', '.join(late)}.",
         )
     else:
         messages.success(request, text)
@@ -406,6 +407,7 @@ def scope_new_modification(request, slug):
                     new_modifications=[form.service_fields()],
                     added_on=form.cleaned_data["added_on"],
                     reason=form.cleaned_data["reason"],
+                    exception_reason=form.cleaned_data["exception_reason"],
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict") and "references" in exc.error_dict:

@@ -299,6 +299,12 @@ def test_a_new_modification_joins_the_register_and_the_scope_in_one_form(
         "new-modification-added_on": "2020-12-01",
         "new-modification-reason": "Raised and targeted together",
     }
+    # It impacts the DCC Systems and joins after that deadline: the Panel decision is needed.
+    response = analyst_client.post(url, data)
+    assert response.status_code == 200
+    assert "exception_reason" in response.context["form"].errors
+    assert not Modification.objects.filter(reference="MP310").exists()
+    data["new-modification-exception_reason"] = "Panel exception of 20 November 2020"
     response = analyst_client.post(url, data)
     assert response.status_code == 302
     mod = Modification.objects.get(reference="MP310")
@@ -608,3 +614,23 @@ def test_a_new_reference_taken_out_of_the_list_is_not_added_to_the_register(
     assert analyst_client.post(url, data).status_code == 302
     assert not Modification.objects.filter(reference="MP301").exists()
     assert ScopeItem.objects.filter(release=june, modification__reference="MP107").exists()
+
+
+def test_late_bulk_additions_need_the_panel_decision_recorded_on_the_late_ones_only(
+    analyst, analyst_client, june
+):
+    late = make_modification(analyst, reference="MP160", impacts_dcc_systems=True)
+    on_time = make_modification(analyst, reference="MP161")
+    url = reverse("releases:scope_bulk_add", args=[june.slug])
+    response = analyst_client.post(url, bulk_post(references="MP160 MP161"))
+    assert response.status_code == 200
+    assert "After the scope deadline: MP160" in str(response.context["form"].errors)
+    assert not ScopeItem.objects.filter(modification__in=[late, on_time]).exists()
+    response = analyst_client.post(
+        url, bulk_post(references="MP160 MP161", exception_reason="Panel exception, 20 Nov 2020")
+    )
+    assert response.status_code == 302
+    items = {i.modification.reference: i for i in ScopeItem.objects.filter(release=june)}
+    assert items["MP160"].added_after_deadline
+    assert items["MP160"].exception_reason == "Panel exception, 20 Nov 2020"
+    assert items["MP161"].exception_reason == ""
