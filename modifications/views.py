@@ -43,16 +43,6 @@ SORTS = {
     "dcc": ("impacts_dcc_systems", "number", "suffix"),
 }
 ACTIVITY_PAGE_SIZE = 25
-PAGE_SIZES = {"25": 25, "100": 100, "all": None}
-# Register columns that sort: ?sort=<key> ascending, ?sort=-<key> descending. Reference order
-# is register order (SECMP0062 before MP080 before DP124), the default.
-SORTS = {
-    "reference": ("number", "suffix", "reference"),
-    "title": ("title", "number", "suffix"),
-    "status": ("status", "number", "suffix"),
-    "path": ("path", "number", "suffix"),
-    "dcc": ("impacts_dcc_systems", "number", "suffix"),
-}
 
 
 # The register list and its CSV export ------------------------------------------------------
