@@ -81,7 +81,7 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
     # 2. Scope in bulk: six references pasted, three of them new to the register.
     visitor.follow("Add modifications to the scope", "bulk-add")
     page.get_by_label("References").fill(", ".join(existing[:6] + NEW_REFERENCES))
-    page.get_by_label(re.compile(r"^Date added")).fill("2021-06-01")
+    page.get_by_label(re.compile(r"^\s*Date added")).fill("2021-06-01")
     page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill(
         "Targeted by the Panel for June 2022."
     )
@@ -99,7 +99,7 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
     page.locator("#id_modification-options option").first.wait_for(state="attached")
     assert page.locator("#id_modification-options option").count() >= 1
     field.fill(existing[6])
-    page.get_by_label(re.compile(r"^Date added")).fill("2021-06-01")
+    page.get_by_label(re.compile(r"^\s*Date added")).fill("2021-06-01")
     page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill(
         "Targeted by the Panel for June 2022."
     )
@@ -114,7 +114,7 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
     assert not page.get_by_text("Fell out or removed (1)").count()
     visitor.follow("Add modifications to the scope", "bulk-add-again")
     page.get_by_label("References").fill(existing[0])
-    page.get_by_label(re.compile(r"^Date added")).fill("2021-06-02")
+    page.get_by_label(re.compile(r"^\s*Date added")).fill("2021-06-02")
     page.get_by_role("textbox", name=re.compile(r"^Reason\s*\*?$")).fill(
         "Targeted by the Panel for June 2022."
     )

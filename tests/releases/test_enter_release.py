@@ -634,3 +634,19 @@ def test_late_bulk_additions_need_the_panel_decision_recorded_on_the_late_ones_o
     assert items["MP160"].added_after_deadline
     assert items["MP160"].exception_reason == "Panel exception, 20 Nov 2020"
     assert items["MP161"].exception_reason == ""
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_bulk_page_and_the_search_issue_a_fixed_number_of_queries(
+    analyst, analyst_client, june, count, django_assert_num_queries
+):
+    for n in range(count):
+        make_modification(analyst, reference=f"MP{600 + n}", title=f"June thing {n}")
+    bulk = reverse("releases:scope_bulk_add", args=[june.slug])
+    search = reverse("releases:search") + "?q=june"
+    analyst_client.get(bulk)
+    with django_assert_num_queries(5):
+        html = analyst_client.get(bulk).content.decode()
+    assert html.count('name="modifications"') == min(count, 50)
+    with django_assert_num_queries(8):
+        analyst_client.get(search)
