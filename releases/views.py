@@ -906,7 +906,11 @@ def search(request):
         refs = {only.reference, *(f.reference for f in only.former_references.all())}
         if text.replace(" ", "").upper() in refs:
             return redirect(only)
-    return render(request, "releases/release_search.html", {"q": text, "results": results})
+    return render(
+        request,
+        "releases/release_search.html",
+        {"q": text, "results": results, "nav_section": "search"},
+    )
 
 
 # Glossary ---------------------------------------------------------------------------------
