@@ -11,7 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from secrelease.forms import date_widget, form_helper
+from secrelease.edits import EditTokenMixin
+from secrelease.forms import PlausibleDateField, date_widget, form_helper, validate_plausible_date
 from secrelease.text import quoted_label
 
 from . import catalogue, lifecycle
@@ -251,6 +252,8 @@ class _RegisterForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in REGISTER_FIELDS}
         data["sec_documents"] = list(data["sec_documents"])
         data["reason"] = self.cleaned_data.get("reason", "")
+        if "edit_token" in self.cleaned_data:
+            data["edit_token"] = self.cleaned_data["edit_token"]
         return data
 
 
@@ -325,7 +328,7 @@ class ModificationCreateForm(_RegisterForm):
         return data
 
 
-class ModificationEditForm(_RegisterForm):
+class ModificationEditForm(EditTokenMixin, _RegisterForm):
     """Edit a modification's register fields. Neither the reference nor the status is here:
     decisions convert DP to MP and move the status."""
 
@@ -392,6 +395,7 @@ class DecisionRecordForm(forms.ModelForm):
             raise ValidationError(
                 "A decision is recorded once it is taken: the date is in the future."
             )
+        validate_plausible_date(date)
         return date
 
     def _post_clean(self):
@@ -409,7 +413,7 @@ class DecisionStepForm(forms.Form):
     row left blank (no decision, no notes, the date untouched) is ignored."""
 
     kind = forms.ChoiceField(label="Decision", required=False)
-    date = forms.DateField(label="Date", required=False, widget=date_widget())
+    date = PlausibleDateField(label="Date", required=False, widget=date_widget())
     notes = forms.CharField(
         label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
     )
@@ -533,7 +537,7 @@ class ReasonForm(forms.Form):
 # The SEC document catalogue ----------------------------------------------------------------
 
 
-class SECDocumentForm(forms.ModelForm):
+class SECDocumentForm(EditTokenMixin, forms.ModelForm):
     """Add a document to the catalogue or edit one (`instance`). The code is checked for its
     kind's shape and against the catalogue (a duplicate names the document that has it), next
     to the field. It never changes `instance`: the view (or the admin) hands service_fields() to
@@ -606,13 +610,16 @@ class SECDocumentForm(forms.ModelForm):
         return cleaned
 
     def service_fields(self):
-        return {
+        fields = {
             name: self.cleaned_data[name] for name in ["kind", "code", "title", "note", "reason"]
         }
+        if self.instance.pk is not None:
+            fields["edit_token"] = self.cleaned_data.get("edit_token")
+        return fields
 
 
 class SECDocumentRetireForm(forms.Form):
-    retired_on = forms.DateField(
+    retired_on = PlausibleDateField(
         label="Retired on",
         widget=date_widget(),
         help_text="The date it stopped being part of the SEC (e.g. the go-live of the release "
@@ -687,12 +694,15 @@ class _ChangeRequestForm(forms.ModelForm):
         """The reference is checked by clean_reference and the service (CRTBC may repeat)."""
 
     def service_fields(self):
-        return {
+        fields = {
             "reference": self.cleaned_data["reference"],
             "title": self.cleaned_data["title"],
             "category": self.cleaned_data["category"],
             "reason": self.cleaned_data.get("reason", ""),
         }
+        if "edit_token" in self.cleaned_data:
+            fields["edit_token"] = self.cleaned_data["edit_token"]
+        return fields
 
 
 class ChangeRequestCreateForm(_ChangeRequestForm):
@@ -700,7 +710,7 @@ class ChangeRequestCreateForm(_ChangeRequestForm):
         super().__init__(*args, submit_label="Add the Change Request", **kwargs)
 
 
-class ChangeRequestEditForm(_ChangeRequestForm):
+class ChangeRequestEditForm(EditTokenMixin, _ChangeRequestForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, submit_label="Save changes", **kwargs)
 
@@ -709,45 +719,38 @@ class ChangeRequestEditForm(_ChangeRequestForm):
 
 
 class RegisterFilterForm(forms.Form):
-    """Search and filters of the register list and its CSV export."""
+    """Search and filters of the register list and its CSV export. Rendered by
+    templates/modifications/_register_filters.html (a plain template: crispy's per-field
+    templates cost more than the rest of the page)."""
 
     q = forms.CharField(
         label="Search",
         required=False,
         max_length=100,
         help_text="Reference (current or former, e.g. DP153) or words of the title.",
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
     status = forms.ChoiceField(
-        label="Status", required=False, choices=[("", "Any status"), *Status.choices]
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Status.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     dcc = forms.ChoiceField(
         label="Impacts DCC Systems",
         required=False,
         choices=[("", "Either"), ("yes", "Yes"), ("no", "No")],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
-    release = forms.ChoiceField(label="Targeted release", required=False)
+    release = forms.ChoiceField(
+        label="Targeted release",
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["release"].choices = [("", "Any or none"), *release_choices()]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "register-filters"
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Div(
-                Div(Field("q", type="search"), css_class="col-md-6 col-xl-3"),
-                Div("status", css_class="col-md-6 col-xl-3"),
-                Div("dcc", css_class="col-md-6 col-xl-3"),
-                Div("release", css_class="col-md-6 col-xl-3"),
-                css_class="row g-3",
-            ),
-            Div(
-                Submit("", "Apply filters", css_class="btn btn-primary"),
-                HTML('<a class="btn btn-link" href="{{ request.path }}">Clear</a>'),
-                css_class="mt-3",
-            ),
-        )
 
     def filters(self):
         """The filters to apply; an invalid value (a forged status...) is ignored."""

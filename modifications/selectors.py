@@ -8,7 +8,8 @@ reverse relation `scope_items` (defined by releases.ScopeItem) with plain values
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from .models import (
     ChangeRequest,
@@ -16,6 +17,7 @@ from .models import (
     Event,
     ImpactValue,
     Modification,
+    Revision,
     SECDocument,
     SECDocumentKind,
 )
@@ -39,6 +41,41 @@ class RegisterFilters:
         return any([self.search, self.status, self.dcc, self.release])
 
 
+def revision_columns_sql():
+    """SQL of the two columns of the register revision token (see register_revision), named
+    _revision_number and _latest_event, for a query that reads them along with something
+    else."""
+    return (
+        f"(SELECT number FROM {Revision._meta.db_table} WHERE id = 1) AS _revision_number, "
+        f"(SELECT MAX(id) FROM {Event._meta.db_table}) AS _latest_event"
+    )
+
+
+def revision_token(number, latest_event):
+    return f"{number or 0}.{latest_event or 0}"
+
+
+def register_revision(user=None):
+    """A token that changes with every change recorded in the activity trail, for the keys of
+    cached pages built from the data (secrelease.caching): "<revision>.<latest event id>".
+
+    The revision (services.revision_bump) goes up after each change commits, in whatever order
+    transactions commit; the latest event id changes at once inside the changing transaction
+    itself (what a test sees, its bump never running). Read before the data a page shows, so
+    that a page is always at least as new as its key.
+
+    `user`: the request's user; when secrelease.roles.RolesBackend read it, the token came in
+    the same query (read at the start of the request) and this costs nothing. Otherwise one
+    query, written in SQL: it runs on every cached page, and the ORM took longer to build it
+    than the database to answer."""
+    token = getattr(user, "_register_revision", None)
+    if token is not None:
+        return token
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {revision_columns_sql()}")
+        return revision_token(*cursor.fetchone())
+
+
 def modification_register(filters=RegisterFilters()):
     """The register, searched and filtered, in register order (SECMP0062 before MP080 before
     DP124). The list page and the CSV export both read through this one function."""
@@ -58,20 +95,23 @@ def modification_register(filters=RegisterFilters()):
     return modifications.prefetch_related("former_references").in_register_order()
 
 
+def _scope_item_model():
+    """releases.ScopeItem, reached through the reverse relation (this app may not import
+    releases)."""
+    return Modification._meta.get_field("scope_items").related_model
+
+
 def release_choices():
     """(slug, name) of every release that has (or had) a modification in its scope, by go-live
-    date: one query."""
-    rows = (
-        Modification.objects.filter(scope_items__isnull=False)
-        .values_list(
-            "scope_items__release__slug",
-            "scope_items__release__name",
-            "scope_items__release__go_live_date",
-        )
-        .distinct()
-        .order_by("scope_items__release__go_live_date", "scope_items__release__name")
+    date: one query over the releases (each checked through the scope item index on release),
+    not over the register."""
+    scope_item = _scope_item_model()
+    release = scope_item._meta.get_field("release").related_model
+    return list(
+        release.objects.filter(Exists(scope_item.objects.filter(release=OuterRef("pk"))))
+        .order_by("go_live_date", "name")
+        .values_list("slug", "name")
     )
-    return [(slug, name) for slug, name, _go_live in rows]
 
 
 @dataclass(frozen=True)
@@ -83,16 +123,13 @@ class TargetedRelease:
 
 def targeted_releases(modification_ids):
     """{modification id: [TargetedRelease, ...]} for the releases each is in scope of, in
-    go-live order: one query, whatever the number of modifications."""
+    go-live order: one query over the scope items of those modifications (their index on
+    modification), whatever the size of the register."""
     rows = (
-        Modification.objects.filter(pk__in=modification_ids, scope_items__state=IN_SCOPE)
-        .values_list(
-            "pk",
-            "scope_items__release__slug",
-            "scope_items__release__name",
-            "scope_items__part_label",
-        )
-        .order_by("scope_items__release__go_live_date", "scope_items__part_label")
+        _scope_item_model()
+        .objects.filter(modification_id__in=modification_ids, state=IN_SCOPE)
+        .values_list("modification_id", "release__slug", "release__name", "part_label")
+        .order_by("release__go_live_date", "part_label")
     )
     result = {}
     for pk, slug, name, part_label in rows:

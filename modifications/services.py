@@ -6,9 +6,12 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from secrelease.edits import check_edit_token
 from secrelease.text import long_date, quoted_label
+from secrelease.validators import validate_plausible_date
 
 from . import catalogue, lifecycle
 from .models import (
@@ -17,6 +20,7 @@ from .models import (
     Event,
     FormerReference,
     Modification,
+    Revision,
     SECDocument,
     SECDocumentKind,
 )
@@ -39,7 +43,9 @@ def event_record(
     effective_date=None,
     modification=None,
 ):
-    """Append one entry to the activity trail. Called by services only."""
+    """Append one entry to the activity trail. Called by services only. Once the transaction
+    commits, the register revision goes up (revision_bump)."""
+    transaction.on_commit(revision_bump, robust=True)
     return Event.objects.create(
         actor=actor,
         subject_type=ContentType.objects.get_for_model(subject),
@@ -52,6 +58,19 @@ def event_record(
         effective_date=effective_date,
         modification=modification,
     )
+
+
+def revision_bump():
+    """Raise the register revision by one (modifications.models.Revision), in a statement of its
+    own after the change committed: pages cached under the old revision are not read again.
+
+    After the commit, not inside the change's transaction: taken there, the row lock would be
+    held until the commit and could deadlock two services that lock rows in another order.
+    A page read between the commit and the bump is at least as new as its key says (the
+    revision is read before the data), so it is never stale. A change that does not go through
+    event_record (a data migration, a bulk load) calls this itself."""
+    if not Revision.objects.filter(pk=1).update(number=F("number") + 1):
+        Revision.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
 def _jsonable(value):
@@ -87,6 +106,71 @@ def initial_values(instance, fields):
     return {k: [None, v] for k, v in field_values(instance, fields).items() if v}
 
 
+def row_key(instance):
+    """ "releases.timelineevent:12": names the row an Event changed (Event.data["row"]), so an
+    edit conflict finds the change to this row even when the Event's subject is its release."""
+    return f"{instance._meta.label_lower}:{instance.pk}"
+
+
+def _person(user):
+    return (user.get_full_name() or user.get_username()) if user else "Someone"
+
+
+def _change_text(model, field, pair):
+    try:
+        label = str(model._meta.get_field(field).verbose_name)
+        label = label[:1].upper() + label[1:]
+    except Exception:  # a label like "June 2021 SEC Release: intro" (paper sections)
+        label = field
+    old, new = (("(empty)" if v in (None, "", []) else str(v)) for v in pair)
+    short = [v if len(v) <= 80 else v[:79] + "\u2026" for v in (old, new)]
+    return f"{label}: \u2018{short[0]}\u2019 \u2192 \u2018{short[1]}\u2019"
+
+
+def last_change(instance, subject=None):
+    """The latest Event that changed this row (Event.data["row"]), else the latest Event about
+    `subject` (default: the row itself); None when there is none."""
+    events = Event.objects.select_related("actor").order_by("-at", "-id")
+    event = events.filter(data__row=row_key(instance)).first()
+    if event is None:
+        event = events.about(subject if subject is not None else instance).first()
+    return event
+
+
+def edit_conflict_sentence(instance, subject=None):
+    """What the analyst reads when a row changed under their form: who changed it, when, and
+    what they changed (from the latest Event on it)."""
+    event = last_change(instance, subject)
+    keep = (
+        "Nothing was saved. What you typed is kept below: compare it with their change, then "
+        "save again to keep yours."
+    )
+    if event is None:
+        return f"Someone else changed this since you opened the form. {keep}"
+    at = timezone.localtime(event.at)
+    changes = event.changes or {}
+    shown = [_change_text(type(instance), f, pair) for f, pair in list(changes.items())[:6]]
+    if len(changes) > 6:
+        shown.append(f"and {len(changes) - 6} more")
+    what = "; ".join(shown) if shown else event.summary
+    return (
+        f"{_person(event.actor)} changed this on {long_date(at.date())} at {at:%H:%M}, after "
+        f"you opened the form: {what}. {keep}"
+    )
+
+
+def check_unchanged(instance, edit_token, *, subject=None, related=()):
+    """Refuse the save (EditConflict, a ValidationError) when the row (and `related` rows)
+    changed since the form that sent `edit_token` was opened. Call it on the row locked with
+    select_for_update, before setting any field. No token: nothing to check."""
+    check_edit_token(
+        edit_token,
+        instance,
+        *related,
+        describe=lambda: edit_conflict_sentence(instance, subject),
+    )
+
+
 def save_checked(instance, *, validate_unique=True):
     """full_clean() then save(); a constraint the database still refuses (a race between two
     requests) becomes a ValidationError instead of a 500. Raises ValidationError."""
@@ -110,6 +194,7 @@ def model_update(
     before=None,
     validate_unique=True,
     after_save=None,
+    expected_token=None,
     **event,
 ):
     """Set `fields` ({name: value}) on `instance`, validate and save it, and record one Event
@@ -120,11 +205,17 @@ def model_update(
     - summary: a string, or a function of the changes dict returning one.
     - after_save: a function called with the saved instance before the diff is taken (to set
       many-to-many rows, for example).
+    - expected_token: the edit token of the form that sent the change (secrelease.edits); the
+      save is refused with an EditConflict naming who changed the row, and when, if the row
+      (locked by the caller with select_for_update) no longer matches it. None: no check.
     - event: the other event_record arguments (subject defaults to the instance, data,
-      modification, effective_date).
+      modification, effective_date). The Event's data also names the row ("row").
     Returns the changes dict ({} when nothing changed, and then no Event is recorded).
-    Raises ValidationError (field errors from full_clean, or a refused constraint).
+    Raises ValidationError (field errors from full_clean, a refused constraint, an
+    EditConflict).
     """
+    if instance.pk is not None:
+        check_unchanged(instance, expected_token, subject=event.get("subject"))
     if before is None:
         before = field_values(instance, tracked)
     for name, value in fields.items():
@@ -137,6 +228,7 @@ def model_update(
     changes = field_changes(before, field_values(instance, tracked))
     if changes:
         event.setdefault("subject", instance)
+        event["data"] = {**(event.get("data") or {}), "row": row_key(instance)}
         event_record(
             actor=actor,
             action=action,
@@ -241,8 +333,11 @@ def modification_create(*, actor, reference, sec_documents=(), reason="", **fiel
 
 
 @transaction.atomic
-def modification_update(*, actor, modification, reason="", sec_documents=None, **fields):
-    """Edit a modification's register fields (not its status: decisions move the status)."""
+def modification_update(
+    *, actor, modification, reason="", sec_documents=None, edit_token=None, **fields
+):
+    """Edit a modification's register fields (not its status: decisions move the status).
+    edit_token: the token of the edit form (see model_update); a stale one is refused."""
     modification = Modification.objects.select_for_update().get(pk=modification.pk)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -256,6 +351,7 @@ def modification_update(*, actor, modification, reason="", sec_documents=None, *
         fields=fields,
         tracked=[*EDITABLE_FIELDS, "sec_documents"],
         validate_unique=False,
+        expected_token=edit_token,
         after_save=(lambda m: m.sec_documents.set(sec_documents))
         if sec_documents is not None
         else None,
@@ -286,6 +382,10 @@ def modification_decide(*, actor, modification, kind, date, notes=""):
         raise ValidationError(
             {"date": "A decision is recorded once it is taken: the date is in the future."}
         )
+    try:
+        validate_plausible_date(date)
+    except ValidationError as exc:
+        raise ValidationError({"date": exc.messages}) from exc
     last = modification.decisions.standing().order_by("-date", "-id").first()
     if last and date < last.date:
         raise ValidationError(
@@ -486,11 +586,12 @@ def sec_document_create(*, actor, kind, code, title, note="", reason):
 
 
 @transaction.atomic
-def sec_document_update(*, actor, document, reason, **fields):
+def sec_document_update(*, actor, document, reason, edit_token=None, **fields):
     """Edit a catalogue entry's kind, code, title or note (e.g. correct a title). Every
     modification that cites it shows the change; issued RID versions keep what they printed.
     `reason` is required. Returns the changes dict ({} when nothing changed: no Event).
-    Raises ValidationError next to the field (a duplicate code names the document that has it).
+    Raises ValidationError next to the field (a duplicate code names the document that has it),
+    or an EditConflict when `edit_token` (the edit form's) is stale.
     """
     unknown = set(fields) - set(SEC_DOCUMENT_FIELDS)
     if unknown:
@@ -514,6 +615,7 @@ def sec_document_update(*, actor, document, reason, **fields):
         tracked=SEC_DOCUMENT_FIELDS,
         before=before,
         validate_unique=False,
+        expected_token=edit_token,
         action="sec_document.updated",
         summary=lambda changes: f"{label_before} updated: {changed_names(changes)}",
         reason=reason.strip(),
@@ -601,8 +703,12 @@ def change_request_create(*, actor, reference, title, category="", reason=""):
 
 
 @transaction.atomic
-def change_request_update(*, actor, change_request, reason="", reference=None, **fields):
+def change_request_update(
+    *, actor, change_request, reason="", reference=None, edit_token=None, **fields
+):
+    """Edit a DCC Change Request (reference, title, category); a stale edit_token is refused."""
     change_request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    check_unchanged(change_request, edit_token)
     tracked = ["reference", *CHANGE_REQUEST_FIELDS]
     before = field_values(change_request, tracked)
     if reference is not None:

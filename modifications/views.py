@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from secrelease import last_date
+from secrelease.caching import cached_page, form_html
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, is_analyst, reader_required
 
@@ -65,6 +66,18 @@ def _register_sort(request):
 
 @reader_required
 def modification_list(request):
+    """The register, a page of PAGE_SIZE rows; each page with its filters is rendered once per
+    register revision and role (secrelease.caching.cached_page)."""
+    key = ("register", request.get_full_path(), selectors.register_revision(request.user))
+    return cached_page(
+        request,
+        "modifications/modification_list.html",
+        key,
+        lambda: _modification_list_context(request),
+    )
+
+
+def _modification_list_context(request):
     form, filters, modifications = _filtered_register(request)
     sort, descending = _register_sort(request)
     order = SORTS[sort]
@@ -81,29 +94,25 @@ def modification_list(request):
     export_query = urlencode(
         {k: v for k, v in request.GET.items() if k not in ("page", "per_page") and v}
     )
-    return render(
-        request,
-        "modifications/modification_list.html",
-        {
-            "form": form,
-            "filters": filters,
-            "page": page,
-            "rows": rows,
-            "export_url": reverse("modifications:modification_export_csv")
-            + (f"?{export_query}" if export_query else ""),
-            "sort": sort,
-            "descending": descending,
-            "per_page": per_page,
-            "page_sizes": list(PAGE_SIZES),
-            "columns": [
-                ("reference", "Reference"),
-                ("title", "Title"),
-                ("status", "Status"),
-                ("path", "Path"),
-                ("dcc", "Impacts DCC Systems?"),
-            ],
-        },
-    )
+    return {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "export_url": reverse("modifications:modification_export_csv")
+        + (f"?{export_query}" if export_query else ""),
+        "sort": sort,
+        "descending": descending,
+        "per_page": per_page,
+        "page_sizes": list(PAGE_SIZES),
+        "columns": [
+            ("reference", "Reference"),
+            ("title", "Title"),
+            ("status", "Status"),
+            ("path", "Path"),
+            ("dcc", "Impacts DCC Systems?"),
+        ],
+    }
 
 
 CSV_COLUMNS = [
@@ -253,7 +262,12 @@ def modification_create(request):
         else:
             messages.success(request, f"{modification.reference} added to the register.")
             return redirect(modification)
-    return render(request, "modifications/modification_form.html", {"form": form})
+    return render(request, "modifications/modification_form.html", _form_context(request, form))
+
+
+def _form_context(request, form, **context):
+    revision = selectors.register_revision(request.user)
+    return {"form": form, "form_html": form_html(form, revision=revision), **context}
 
 
 @analyst_required
@@ -279,7 +293,9 @@ def modification_edit(request, reference):
             messages.success(request, f"{current.reference} saved.")
             return redirect(current)
     return render(
-        request, "modifications/modification_form.html", {"form": form, "modification": current}
+        request,
+        "modifications/modification_form.html",
+        _form_context(request, form, modification=current),
     )
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 
+from secrelease.forms import PlausibleDateField
+
 from . import services
 from .models import (
     AcceptanceCriterion,
@@ -42,7 +44,7 @@ class ReleaseAdminForm(ReasonAdminForm):
         choices=[("", "---------"), *DateDecidedBy.choices],
         required=False,
     )
-    decision_date = forms.DateField(
+    decision_date = PlausibleDateField(
         label="Date of that decision", required=False, widget=AdminDateWidget
     )
 

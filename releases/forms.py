@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification, Status
 from modifications.references import ReferenceError, parse_modification_reference
 from modifications.selectors import resolve_reference
-from secrelease.forms import date_widget, form_helper
+from secrelease.edits import EditTokenMixin
+from secrelease.forms import PlausibleDateField, date_widget, form_helper
 from secrelease.text import long_date
 
 from .models import (
@@ -129,7 +130,7 @@ class ReleaseCreateForm(ReleaseModelForm):
         return data.pop("copy_from"), data
 
 
-class ReleaseEditForm(ReleaseModelForm):
+class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
     """Every field of a release. Moving the go-live date needs a recorded decision (R10)."""
 
     decided_by = forms.ChoiceField(
@@ -137,7 +138,7 @@ class ReleaseEditForm(ReleaseModelForm):
         choices=[("", "---------"), *DateDecidedBy.choices],
         required=False,
     )
-    decision_date = forms.DateField(
+    decision_date = PlausibleDateField(
         label="Date of the decision", required=False, widget=date_widget()
     )
     reason = ReasonField(
@@ -560,7 +561,7 @@ class ScopeNewModificationForm(NewModificationForm):
         return data
 
 
-class ScopeItemForm(forms.ModelForm):
+class ScopeItemForm(EditTokenMixin, forms.ModelForm):
     """Edit a scope item's part label, cut-off, fall-back release and exception reason."""
 
     reason = ReasonField()
@@ -607,7 +608,7 @@ class ScopeItemForm(forms.ModelForm):
 
 
 class ScopeRemoveForm(forms.Form):
-    removed_on = forms.DateField(label="Date removed", widget=date_widget())
+    removed_on = PlausibleDateField(label="Date removed", widget=date_widget())
     reason = ReasonField(required=True, help_text="Why it leaves the scope.")
 
     def __init__(self, *args, **kwargs):
@@ -617,7 +618,7 @@ class ScopeRemoveForm(forms.Form):
 
 class ScopeMoveForm(forms.Form):
     to_release = forms.ModelChoiceField(label="Move to release", queryset=Release.objects.none())
-    moved_on = forms.DateField(label="Date moved", widget=date_widget())
+    moved_on = PlausibleDateField(label="Date moved", widget=date_widget())
     fell_out = forms.BooleanField(
         label="It fell out of scope: it missed its decision cut-off and lapses to this release "
         "(R7)",
@@ -645,6 +646,18 @@ class ChangeRequestAddForm(forms.Form):
         self.helper = form_helper()
 
 
+class PartMoveForm(forms.Form):
+    """Move a row one place (the confirmation page used without JavaScript)."""
+
+    direction = forms.ChoiceField(
+        label="Direction", choices=[("up", "Up"), ("down", "Down")], widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
 class ReasonOnlyForm(forms.Form):
     """Confirmation of a removal or deletion: only the reason."""
 
@@ -658,7 +671,7 @@ class ReasonOnlyForm(forms.Form):
 # Parts of a release -----------------------------------------------------------------------
 
 
-class PartForm(forms.ModelForm):
+class PartForm(EditTokenMixin, forms.ModelForm):
     reason = ReasonField()
 
     def __init__(self, *args, **kwargs):
@@ -740,7 +753,7 @@ class AcceptanceCriterionForm(PartForm):
 # Glossary ---------------------------------------------------------------------------------
 
 
-class GlossaryEntryForm(forms.ModelForm):
+class GlossaryEntryForm(EditTokenMixin, forms.ModelForm):
     reason = ReasonField()
 
     class Meta:

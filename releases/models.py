@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from modifications.models import ChangeRequest, Modification
+from secrelease.validators import validate_plausible_date
 
 
 class Classification(models.TextChoices):
@@ -29,7 +30,7 @@ DEFAULT_SECAS_COSTS_NOTE = (
 class Release(models.Model):
     name = models.CharField(max_length=100, help_text="e.g. June 2021 SEC Release")
     slug = models.SlugField(max_length=50, help_text="e.g. june-2021")
-    go_live_date = models.DateField("Go-live date")
+    go_live_date = models.DateField("Go-live date", validators=[validate_plausible_date])
     classification = models.CharField(
         max_length=5, choices=Classification, default=Classification.WHITE
     )
@@ -39,6 +40,7 @@ class Release(models.Model):
         blank=True,
         help_text="Panel meeting that baselines the scope on the DCC Systems (about 12 months "
         "before go-live).",
+        validators=[validate_plausible_date],
     )
     full_baseline_date = models.DateField(
         "Panel baseline of full scope",
@@ -46,6 +48,7 @@ class Release(models.Model):
         blank=True,
         help_text="Panel meeting that sets the scope on the SEC documentation (about 6 months "
         "before go-live).",
+        validators=[validate_plausible_date],
     )
     sec_version = models.CharField("SEC version at go-live", max_length=10, blank=True)
     change_requests = models.ManyToManyField(
@@ -139,10 +142,10 @@ class ReleaseDateChange(models.Model):
     """R10: a go-live date moves only with a recorded decision; the history of dates is kept."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="date_changes")
-    old_date = models.DateField()
-    new_date = models.DateField()
+    old_date = models.DateField(validators=[validate_plausible_date])
+    new_date = models.DateField(validators=[validate_plausible_date])
     decided_by = models.CharField(max_length=10, choices=DateDecidedBy)
-    decision_date = models.DateField()
+    decision_date = models.DateField(validators=[validate_plausible_date])
     reason = models.TextField(max_length=2000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -183,18 +186,20 @@ class ScopeItem(models.Model):
         max_length=100, blank=True, help_text="For a partial implementation, e.g. 'part 2'."
     )
     state = models.CharField(max_length=10, choices=ScopeState, default=ScopeState.IN_SCOPE)
-    added_on = models.DateField()
+    added_on = models.DateField(validators=[validate_plausible_date])
     added_after_deadline = models.BooleanField(default=False)
     exception_reason = models.TextField(
         blank=True,
         max_length=2000,
         help_text="The Panel decision that admitted a late addition as an exception (R4).",
     )
-    cut_off_date = models.DateField("Decision cut-off", null=True, blank=True)
+    cut_off_date = models.DateField(
+        "Decision cut-off", null=True, blank=True, validators=[validate_plausible_date]
+    )
     fall_back_release = models.ForeignKey(
         Release, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    removed_on = models.DateField(null=True, blank=True)
+    removed_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     removal_reason = models.TextField(blank=True, max_length=2000)
     status_override = models.TextField(
         "Current status sentence (override)",
@@ -323,12 +328,17 @@ class TimelineEvent(models.Model):
     test phase, "1 Jun 21 - 30 Jul 21")."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
-    date = models.DateField("Date", help_text="The day, or the first day of a window.")
+    date = models.DateField(
+        "Date",
+        help_text="The day, or the first day of a window.",
+        validators=[validate_plausible_date],
+    )
     end_date = models.DateField(
         "End date",
         null=True,
         blank=True,
         help_text="For a window (e.g. a test phase): its last day. Leave empty for a single day.",
+        validators=[validate_plausible_date],
     )
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
@@ -468,10 +478,15 @@ class RidVersion(models.Model):
     minor = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=8, choices=RidVersionKind)
     baseline_scope = models.CharField(max_length=6, choices=BaselineScope, blank=True)
-    date = models.DateField(help_text="The document date on the cover and in the history.")
+    date = models.DateField(
+        help_text="The document date on the cover and in the history.",
+        validators=[validate_plausible_date],
+    )
     changes = models.TextField(max_length=2000)
     panel_decision = models.TextField(blank=True, max_length=2000)
-    panel_meeting_date = models.DateField(null=True, blank=True)
+    panel_meeting_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible_date]
+    )
     content = models.JSONField()
     pdf = models.BinaryField()
     pdf_sha256 = models.CharField(max_length=64)
@@ -479,6 +494,17 @@ class RidVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     issued_at = models.DateTimeField(default=timezone.now)
+    # Who prepared the version (submitted it for review, or issued it without review) and who
+    # reviewed it; empty for versions issued before reviews were recorded.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    unreviewed_reason = models.TextField(
+        "Why it was issued without review", blank=True, max_length=2000
+    )
 
     class Meta:
         ordering = ["release", "major", "minor"]
@@ -499,6 +525,10 @@ class RidVersion(models.Model):
                 )
                 | (~Q(kind="baseline") & Q(baseline_scope="")),
                 name="ridversion_baseline_records_panel",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("prepared_by")),
+                name="ridversion_reviewer_is_not_the_author",
             ),
         ]
 
@@ -524,6 +554,114 @@ class RidVersion(models.Model):
         return f"{self.major}.{self.minor}"
 
 
+class PanelBaseline(models.Model):
+    """The Panel baselined a scope of a release's RID at a meeting (domain.md section 13, rules 6
+    and 7): the one record the release's baseline dates, its timeline rows, the calendar feed and
+    the policy checks (R1, R2) follow once it exists. Before it, the release's baseline dates are
+    plans.
+
+    Issuing a baseline RID version records it in the same transaction (rid_version set). A
+    baseline the Panel made before its RID was kept here (the demo's November 2020 and November
+    2021 releases) is recorded without a version.
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="baselines")
+    scope = models.CharField(max_length=6, choices=BaselineScope)
+    meeting_date = models.DateField("Panel meeting date", validators=[validate_plausible_date])
+    decision = models.TextField("Panel decision", max_length=2000)
+    rid_version = models.OneToOneField(
+        RidVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_baseline",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["release", "meeting_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "scope"], name="panelbaseline_one_per_scope"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope__in=BaselineScope.values), name="panelbaseline_scope_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} baselined on {self.meeting_date}"
+
+
+class RidReviewState(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    APPROVED = "approved", "Approved and issued"
+    RETURNED = "returned", "Sent back"
+    WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+
+class RidReview(models.Model):
+    """A RID version proposed by one analyst and reviewed by another before it is issued.
+
+    The proposal (kind, date, Changes text, baseline details) and the hash of the RID value at
+    submission are kept; approval issues exactly that, and is refused when the register has
+    changed since (the hash differs).
+    """
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_reviews")
+    kind = models.CharField(max_length=8, choices=RidVersionKind)
+    number = models.CharField("Version number proposed", max_length=11)
+    date = models.DateField(validators=[validate_plausible_date])
+    changes = models.TextField(max_length=2000)
+    baseline_scope = models.CharField(max_length=6, choices=BaselineScope, blank=True)
+    panel_decision = models.TextField(blank=True, max_length=2000)
+    panel_meeting_date = models.DateField(
+        null=True, blank=True, validators=[validate_plausible_date]
+    )
+    rid_hash = models.CharField("SHA-256 of the RID value at submission", max_length=64)
+    state = models.CharField(max_length=9, choices=RidReviewState, default=RidReviewState.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    comments = models.TextField("Reviewer's comments", blank=True, max_length=5000)
+    rid_version = models.OneToOneField(
+        RidVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="review"
+    )
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release"],
+                condition=Q(state="pending"),
+                name="ridreview_one_pending_per_release",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RidReviewState.values), name="ridreview_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("submitted_by")),
+                name="ridreview_reviewer_is_not_the_author",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "withdrawn"], reviewed_by__isnull=True)
+                | (Q(state__in=["approved", "returned"]) & Q(reviewed_by__isnull=False)),
+                name="ridreview_reviewed_iff_decided",
+            ),
+        ]
+
+    def __str__(self):
+        return f"review of version {self.number} ({self.state})"
+
+
 class UpdatePaper(models.Model):
     """An OPSG "SEC Releases update" paper, generated as of a date for chosen releases."""
 
@@ -532,7 +670,7 @@ class UpdatePaper(models.Model):
     classification = models.CharField(
         max_length=5, choices=Classification, default=Classification.WHITE
     )
-    as_of = models.DateField("As of")
+    as_of = models.DateField("As of", validators=[validate_plausible_date])
     purpose = models.TextField(max_length=5000, blank=True)
     recommendations = models.TextField(max_length=5000, blank=True)
     author = models.CharField(max_length=100)
@@ -615,3 +753,73 @@ class UpdatePaperSection(models.Model):
         if self.heading:
             return self.heading
         return f"{self.year} SEC Releases" if self.year else str(self.release_id)
+
+
+class RenderJobKind(models.TextChoices):
+    """What a render job makes."""
+
+    RID_DRAFT = "rid_draft", "Draft RID PDF"
+    RID_DIFF = "rid_diff", "RID PDF with the changes since an earlier version"
+    PAPER = "paper", "OPSG paper PDF"
+    RID_ISSUE = "rid_issue", "Issuing a RID version"
+
+
+class RenderJobStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class RenderJob(models.Model):
+    """A PDF (or a RID version being issued) made by the task worker, off the request path
+    (releases.jobs). A ready PDF is also the cache of that document: `key` is the SHA-256 of
+    what was rendered (the RID value's JSON, two versions' JSON, the paper's print HTML) and
+    the renderer, so an unchanged draft is served without rendering it again."""
+
+    kind = models.CharField(max_length=10, choices=RenderJobKind)
+    key = models.CharField(max_length=64, blank=True, help_text="Empty for an issue.")
+    subject = models.CharField(
+        max_length=60, blank=True, help_text="'release:12', 'paper:3': whose document it is."
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=8, choices=RenderJobStatus, default=RenderJobStatus.QUEUED)
+    source = models.TextField(blank=True, help_text="The print HTML the worker renders.")
+    params = models.JSONField(default=dict, blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="renderjob_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RenderJobKind.values), name="renderjob_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RenderJobStatus.values), name="renderjob_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "status"], name="renderjob_user_status_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("releases:render_job", args=[self.pk])
+
+    @property
+    def is_pending(self):
+        return self.status in (RenderJobStatus.QUEUED, RenderJobStatus.RUNNING)

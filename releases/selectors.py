@@ -4,11 +4,12 @@ issues a fixed number of queries however large the release is."""
 import json
 from typing import NamedTuple
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 
 from modifications.models import APPROVED_STATUSES, TERMINAL_STATUSES, ChangeRequest, Modification
 
-from .models import Release, RidVersion, ScopeItem, ScopeState, UpdatePaper
+from .models import PanelBaseline, Release, RidVersion, ScopeItem, ScopeState, UpdatePaper
 
 SCOPE_ITEM_RELATED = ("modification", "fall_back_release")
 
@@ -26,18 +27,42 @@ def scope_items(release):
     )
 
 
+def baseline_annotations():
+    """Annotations of a Release queryset with its recorded Panel baselines (no extra query):
+    system_baseline_recorded / full_baseline_recorded (the meeting date, None while the date is
+    only planned) and *_baseline_version (the number of the RID version it baselined, "2.0")."""
+    annotations = {}
+    for scope in ("system", "full"):
+        rows = PanelBaseline.objects.filter(release=OuterRef("pk"), scope=scope)
+        annotations[f"{scope}_baseline_recorded"] = Subquery(rows.values("meeting_date")[:1])
+        number = Concat(
+            Cast("rid_version__major", CharField()),
+            Value("."),
+            Cast("rid_version__minor", CharField()),
+            output_field=CharField(),
+        )
+        annotations[f"{scope}_baseline_version"] = Subquery(
+            rows.filter(rid_version__isnull=False).annotate(number=number).values("number")[:1]
+        )
+    return annotations
+
+
 def release_for_page(slug):
     """A release with everything its page and its RID show, in a fixed number of queries."""
-    return Release.objects.prefetch_related(
-        "party_impacts",
-        "dcc_impacts",
-        "other_code_impacts",
-        "timeline",
-        "secas_costs",
-        "acceptance_criteria",
-        "change_requests",
-        "date_changes",
-    ).get(slug=slug)
+    return (
+        Release.objects.annotate(**baseline_annotations())
+        .prefetch_related(
+            "party_impacts",
+            "dcc_impacts",
+            "other_code_impacts",
+            "timeline",
+            "secas_costs",
+            "acceptance_criteria",
+            "change_requests",
+            "date_changes",
+        )
+        .get(slug=slug)
+    )
 
 
 def in_scope(items):

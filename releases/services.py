@@ -12,9 +12,11 @@ from secrelease.text import long_date
 from . import selectors
 from .models import (
     AcceptanceCriterion,
+    BaselineScope,
     DccImpact,
     GlossaryEntry,
     OtherCodeImpact,
+    PanelBaseline,
     Participant,
     PartyImpact,
     Release,
@@ -60,6 +62,29 @@ DEFAULT_TIMELINE = {
     ),
     "go_live": ("Release go-live", "The changes are implemented."),
 }
+# The release field holding each baseline date, and its timeline row's kind.
+BASELINE_FIELDS = {
+    BaselineScope.SYSTEM: ("system_baseline_date", "system_baseline"),
+    BaselineScope.FULL: ("full_baseline_date", "full_baseline"),
+}
+
+
+def _timeline_follow_baselines(release):
+    """Make the release's baseline timeline rows follow its baseline dates (planned, or recorded
+    by a PanelBaseline): a row is added for a date that has none, moved when its date differs,
+    and removed when the date is cleared. Calendar feeds read these rows (same UID, new date)."""
+    for field, kind in BASELINE_FIELDS.values():
+        date = getattr(release, field)
+        rows = TimelineEvent.objects.filter(release=release, kind=kind)
+        if date is None:
+            rows.delete()
+        elif rows.exists():
+            rows.exclude(date=date).update(date=date)
+        else:
+            event, notes = DEFAULT_TIMELINE[kind]
+            TimelineEvent.objects.create(
+                release=release, date=date, event=event, notes=notes, kind=kind
+            )
 
 
 def _release_new(*, name, slug, go_live_date, fields):
@@ -87,12 +112,11 @@ def _release_dates(release):
 def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
     """Create a release with its five SEC Party impact rows and its standard timeline."""
     release = _release_new(name=name, slug=slug, go_live_date=go_live_date, fields=fields)
-    for kind, date in _release_dates(release).items():
-        if date:
-            event, notes = DEFAULT_TIMELINE[kind]
-            TimelineEvent.objects.create(
-                release=release, date=date, event=event, notes=notes, kind=kind
-            )
+    _timeline_follow_baselines(release)
+    event, notes = DEFAULT_TIMELINE["go_live"]
+    TimelineEvent.objects.create(
+        release=release, date=release.go_live_date, event=event, notes=notes, kind="go_live"
+    )
     register.event_record(
         actor=actor,
         subject=release,
@@ -195,14 +219,20 @@ def release_create_from(*, actor, source, name, slug, go_live_date, reason="", *
 
 
 @transaction.atomic
-def release_update(*, actor, release, reason="", date_decision=None, **fields):
+def release_update(*, actor, release, reason="", date_decision=None, edit_token=None, **fields):
     """Edit a release. Moving the go-live date needs a recorded decision (R10):
-    date_decision = {"decided_by": "authority"|"panel", "decision_date": date}."""
+    date_decision = {"decided_by": "authority"|"panel", "decision_date": date}. A stale
+    edit_token (the release changed since the form was opened) is refused."""
     release = Release.objects.select_for_update().get(pk=release.pk)
+    register.check_unchanged(release, edit_token)
     unknown = set(fields) - set(RELEASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown release fields: {sorted(unknown)}")
     before = register.field_values(release, RELEASE_FIELDS)
+    recorded = {b.scope: b for b in PanelBaseline.objects.filter(release=release)}
+    for scope, (field, _kind) in BASELINE_FIELDS.items():
+        if field in fields and fields[field] != getattr(release, field) and scope in recorded:
+            raise ValidationError({field: _recorded_baseline_sentence(recorded[scope])})
     old_go_live = release.go_live_date
     new_go_live = fields.get("go_live_date", old_go_live)
     if new_go_live != old_go_live:
@@ -217,6 +247,7 @@ def release_update(*, actor, release, reason="", date_decision=None, **fields):
             raise ValidationError({"reason": "Say why the go-live date is moving."})
 
     def record_date_change(release):
+        _timeline_follow_baselines(release)
         if release.go_live_date == old_go_live:
             return
         ReleaseDateChange.objects.create(
@@ -244,6 +275,104 @@ def release_update(*, actor, release, reason="", date_decision=None, **fields):
         reason=reason,
     )
     return release
+
+
+# Panel baselines ----------------------------------------------------------------------------
+
+
+def _recorded_baseline_sentence(baseline):
+    version = f" (RID version {baseline.rid_version.number})" if baseline.rid_version_id else ""
+    return (
+        f"The Panel baselined the {baseline.get_scope_display().lower()} on "
+        f"{long_date(baseline.meeting_date)}{version}: that date is recorded and cannot be "
+        "changed here."
+    )
+
+
+def panel_baseline_errors(*, release, scope, meeting_date, decision):
+    """{field: sentence} for a Panel baseline that cannot be recorded (no scope, no meeting
+    date, a meeting on or after go-live, no decision, or a scope already baselined); {} when it
+    can."""
+    errors = {}
+    if scope not in BaselineScope.values:
+        errors["baseline_scope"] = (
+            "Say whether the Panel baselined the DCC System scope or the full scope."
+        )
+    if meeting_date is None:
+        errors["panel_meeting_date"] = "Enter the date of the Panel meeting that baselined it."
+    elif meeting_date >= release.go_live_date:
+        errors["panel_meeting_date"] = (
+            f"The Panel baseline must come before the go-live date "
+            f"({long_date(release.go_live_date)})."
+        )
+    if not (decision or "").strip():
+        errors["panel_decision"] = "Record the Panel decision that baselined this version."
+    existing = PanelBaseline.objects.filter(release=release, scope=scope).first()
+    if existing is not None:
+        errors["baseline_scope"] = (
+            f"The Panel already baselined the {existing.get_scope_display().lower()} of "
+            f"{release.name} on {long_date(existing.meeting_date)}."
+        )
+    return errors
+
+
+@transaction.atomic
+def panel_baseline_record(
+    *, actor, release, scope, meeting_date, decision, rid_version=None, rid_version_number=""
+):
+    """Record that the Panel baselined a scope of the release's RID at a meeting (domain.md
+    section 13, rules 6 and 7). From then on the release's baseline date for that scope is the
+    meeting date (no longer a plan), its timeline row and calendar entry move to it, and the
+    policy checks (R1, R2) count the scope as baselined from that date.
+
+    scope: "system" (DCC System scope) or "full"; meeting_date: the Panel meeting (a date before
+    go-live); decision: the Panel's decision, as minuted; rid_version: the RidVersion it baselined,
+    or None for a baseline whose RID is not kept here; rid_issue_version records the baseline
+    just before it builds the version (rid_version_number, e.g. "2.0") and then ties the version
+    to it, in the same transaction. Each scope is baselined once. Raises ValidationError with a
+    sentence per field.
+    """
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    decision = (decision or "").strip()
+    errors = panel_baseline_errors(
+        release=release, scope=scope, meeting_date=meeting_date, decision=decision
+    )
+    if errors:
+        raise ValidationError(errors)
+    baseline = PanelBaseline(
+        release=release,
+        scope=scope,
+        meeting_date=meeting_date,
+        decision=decision,
+        rid_version=rid_version,
+        recorded_by=actor,
+    )
+    register.save_checked(baseline)
+    field, _kind = BASELINE_FIELDS[scope]
+    planned = getattr(release, field)
+    if planned != meeting_date:
+        setattr(release, field, meeting_date)
+        release.save(update_fields=[field])
+    _timeline_follow_baselines(release)
+    scope_label = baseline.get_scope_display()
+    number = rid_version.number if rid_version else rid_version_number
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action="release.baselined",
+        summary=f"{scope_label} of {release.name} baselined by the Panel on "
+        f"{long_date(meeting_date)}" + (f" (RID version {number})" if number else ""),
+        reason=decision,
+        effective_date=meeting_date,
+        changes={field: [planned.isoformat() if planned else None, meeting_date.isoformat()]},
+        data={
+            "scope": scope,
+            "panel_baseline": baseline.pk,
+            "rid_version": number or None,
+            "planned": planned.isoformat() if planned else None,
+        },
+    )
+    return baseline
 
 
 # Scope ----------------------------------------------------------------------------------
@@ -584,7 +713,9 @@ SCOPE_ITEM_FIELDS = [
 
 
 @transaction.atomic
-def scope_item_update(*, actor, item, reason="", **fields):
+def scope_item_update(*, actor, item, reason="", edit_token=None, **fields):
+    """Edit a scope item's part label, cut-off, fall-back release, exception reason or status
+    sentence; a stale edit_token is refused."""
     item = (
         ScopeItem.objects.select_for_update()
         .select_related("release", "modification")
@@ -607,6 +738,7 @@ def scope_item_update(*, actor, item, reason="", **fields):
         instance=item,
         fields=fields,
         tracked=SCOPE_ITEM_FIELDS,
+        expected_token=edit_token,
         action="scope.updated",
         summary=lambda changes: (
             f"{item.modification.reference} in {item.release.name} "
@@ -834,10 +966,38 @@ RELEASE_PARTS = {
 }
 
 
+def _timeline_row_check(release, instance, fields):
+    """A baseline row of the timeline follows the release's baseline date: its date is changed
+    on the release (or by the Panel's record), never on the row."""
+    kind = fields.get("kind", instance.kind)
+    date = fields.get("date", instance.date)
+    for scope, (field, row_kind) in BASELINE_FIELDS.items():
+        if kind != row_kind:
+            continue
+        expected = getattr(release, field)
+        if expected is None:
+            raise ValidationError(
+                {
+                    "date": f"Give {release.name} a planned date for the "
+                    f"{BaselineScope(scope).label.lower()} baseline instead: this row follows it."
+                }
+            )
+        if date != expected:
+            raise ValidationError(
+                {
+                    "date": f"This row follows the release's "
+                    f"{BaselineScope(scope).label.lower()} baseline date "
+                    f"({long_date(expected)}): change that date on the release."
+                }
+            )
+
+
 @transaction.atomic
-def release_part_save(*, actor, release, model, instance=None, reason="", **fields):
+def release_part_save(
+    *, actor, release, model, instance=None, reason="", edit_token=None, **fields
+):
     """Create (instance=None) or edit one row of a release's impacts, timeline, costs or
-    acceptance criteria, recording what changed."""
+    acceptance criteria, recording what changed. Editing with a stale edit_token is refused."""
     label, tracked = RELEASE_PARTS[model]
     unknown = set(fields) - set(tracked)
     if unknown:
@@ -855,12 +1015,15 @@ def release_part_save(*, actor, release, model, instance=None, reason="", **fiel
         instance = model.objects.select_for_update().get(pk=instance.pk)
         before = None
         verb = "updated"
+    if model is TimelineEvent:
+        _timeline_row_check(release, instance, fields)
     register.model_update(
         actor=actor,
         instance=instance,
         fields=fields,
         tracked=tracked,
         before=before,
+        expected_token=edit_token,
         action=f"release.{model._meta.model_name}_{verb}",
         summary=lambda _changes: f"{label[0].upper()}{label[1:]} {verb}: {instance}",
         reason=reason,
@@ -938,6 +1101,14 @@ def release_part_delete(*, actor, release, instance, reason=""):
         raise ValidationError("The five SEC Party impact rows are fixed; clear the text instead.")
     if instance.release_id != release.pk:
         raise ValidationError(f"That {label} belongs to another release.")
+    if model is TimelineEvent and any(
+        instance.kind == kind and getattr(release, field)
+        for field, kind in BASELINE_FIELDS.values()
+    ):
+        raise ValidationError(
+            "This row follows the release's Panel baseline date: clear the planned date on the "
+            "release instead."
+        )
     before = register.field_values(instance, tracked)
     summary = f"{label[0].upper()}{label[1:]} deleted: {instance}"
     instance.delete()
@@ -957,7 +1128,8 @@ def release_part_delete(*, actor, release, instance, reason=""):
 
 
 @transaction.atomic
-def glossary_entry_save(*, actor, acronym, full_term, entry=None, reason=""):
+def glossary_entry_save(*, actor, acronym, full_term, entry=None, reason="", edit_token=None):
+    """Add (entry=None) or edit a glossary entry; editing with a stale edit_token is refused."""
     acronym = (acronym or "").strip()
     clash = GlossaryEntry.objects.filter(acronym=acronym)
     if entry is not None:
@@ -976,6 +1148,7 @@ def glossary_entry_save(*, actor, acronym, full_term, entry=None, reason=""):
         fields={"acronym": acronym, "full_term": full_term},
         tracked=["acronym", "full_term"],
         before=before,
+        expected_token=edit_token,
         action="glossary.saved",
         summary=lambda _changes: f"Glossary: {entry.acronym} = {entry.full_term}",
         reason=reason,

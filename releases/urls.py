@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import decision_views, views
+from . import decision_views, jobs, views
 
 app_name = "releases"
 
@@ -59,6 +59,10 @@ urlpatterns = [
         decision_views.decision_correct,
         name="decision_correct",
     ),
+    # PDFs and RID versions made by the task worker (jobs.py)
+    path("jobs/<int:pk>/", jobs.render_job, name="render_job"),
+    path("jobs/<int:pk>/status/", jobs.render_job_status, name="render_job_status"),
+    path("jobs/<int:pk>/pdf/", jobs.render_job_pdf, name="render_job_pdf"),
     # The RID, the OPSG paper and the policy pages live in their wings (same namespace).
     path("", include("releases.rid.urls")),
     path("", include("releases.paper.urls")),

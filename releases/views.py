@@ -11,10 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from modifications.activity import activity_rows
 from modifications.models import ChangeRequest, Event
+from modifications.selectors import register_revision
+from secrelease.caching import cached_page
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 from secrelease.text import long_date
@@ -140,6 +141,15 @@ def _party_impacts(release):
 
 @reader_required
 def release_detail(request, slug):
+    """The release page, rendered once per register revision, role and day
+    (secrelease.caching.cached_page)."""
+    key = ("release", slug, register_revision(request.user))
+    return cached_page(
+        request, "releases/release_detail.html", key, lambda: _release_page_context(slug)
+    )
+
+
+def _release_page_context(slug):
     try:
         release = selectors.release_for_page(slug)
     except Release.DoesNotExist as exc:
@@ -160,9 +170,6 @@ def release_detail(request, slug):
         "documents": impacts.sec_documents_impacted(items),
         "document_matrix": impacts.document_matrix(items),
         "sections": {key.replace("-", "_"): _section_context(release, key) for key in PARTS},
-        "new_modification_form": forms.ScopeNewModificationForm(
-            prefix="new-modification", initial={"added_on": timezone.localdate().isoformat()}
-        ),
         "deletable": _deletable_items(release, [*groups.approved, *groups.targeted]),
         "change_requests": sorted(release.change_requests.all(), key=lambda c: c.reference),
         "date_changes": list(release.date_changes.all()),
@@ -179,7 +186,7 @@ def release_detail(request, slug):
             ),
         ],
     }
-    return render(request, "releases/release_detail.html", context)
+    return context
 
 
 @analyst_required
@@ -857,14 +864,25 @@ def part_delete(request, slug, part, pk):
 
 
 @analyst_required
-@require_POST
 def part_move(request, slug, part, pk):
-    """Move a DCC impact, SECAS cost line or acceptance criterion one place up or down."""
+    """Move a DCC impact, SECAS cost line or acceptance criterion one place up or down: htmx
+    posts at once; without JavaScript a GET shows a one-button confirmation page."""
     spec = _part(part)
     if not spec.movable:
         raise Http404("These rows are not reordered by hand.")
     release = _release(slug)
     instance = get_object_or_404(spec.model, pk=pk, release=release)
+    if request.method != "POST":
+        direction = request.GET.get("direction", "up")
+        form = forms.PartMoveForm(initial={"direction": direction})
+        return _action_page(
+            request,
+            release=release,
+            form=form,
+            heading=f"Move {spec.label} {'up' if direction == 'up' else 'down'}: {instance}",
+            submit="Move",
+            anchor=spec.anchor,
+        )
     direction = request.POST.get("direction", "")
     try:
         services.release_part_move(
@@ -934,6 +952,7 @@ def _glossary_form_page(request, entry):
                     acronym=form.cleaned_data["acronym"],
                     full_term=form.cleaned_data["full_term"],
                     reason=form.cleaned_data["reason"],
+                    edit_token=form.cleaned_data.get("edit_token"),
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)

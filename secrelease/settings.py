@@ -10,10 +10,12 @@ STATIC_ROOT   where `collectstatic` writes the files WhiteNoise serves (default 
 The README's Configuration table lists the rest.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,12 +51,17 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
+    "csp",
     "modifications",
     "releases",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "secrelease.http.RejectNulMiddleware",
     # Serves /static/ from STATIC_ROOT under gunicorn: no web server needed for it.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,7 +70,49 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: refuses logins for a locked-out username and address (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is locked out for AXES_COOLOFF_MINUTES (429 page saying so; every
+# failure is logged). A SECAS administrator unlocks at once with `manage.py axes_reset_username`.
+# RolesBackend: Django's ModelBackend reading the user's roles and the register revision with
+# the user (one query per page).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "secrelease.roles.RolesBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind N reverse proxies (nginx), the client's address is the N-th from the right of
+# X-Forwarded-For; without TRUSTED_PROXY_COUNT only the connection's address is trusted.
+if os.environ.get("TRUSTED_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only;
+# no inline <script>, <style> or style="" anywhere (templates use static/js and static/css).
+# Bootstrap's form controls draw their icons from data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "secrelease.urls"
 
@@ -91,10 +140,30 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request reuses it, so the app carries on by
+        # itself after the database restarts (no 500 on the first request).
+        conn_health_checks=True,
     )
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendered pages and documents (secrelease/caching.py) in a table of the database, which every
+# gunicorn worker shares and `make run` has already: no other service to run. The table is
+# created by `migrate` (modifications migration 0006). Entries are keyed by what they were
+# built from, so none is ever stale; old ones expire or are culled.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "secrelease_cache",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+if "PYTEST_VERSION" in os.environ:
+    # Tests roll their data back and make the same keys again: nothing is kept between them
+    # (tests/test_caching.py turns a cache on to test it).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -126,6 +195,30 @@ STORAGES = {
     },
 }
 WHITENOISE_AUTOREFRESH = DEBUG or _UNDER_PYTEST
+
+# Database sessions read with SQL written once (AUTHENTICATION_BACKENDS above reads the user's
+# roles with the user): two queries per page for a logged-in user.
+SESSION_ENGINE = "secrelease.sessions"
+
+# PDFs are rendered by a task worker, off the request path (releases/jobs.py). TASKS_BACKEND:
+#   "immediate" (default): the task runs inside the request that queues it, so `make run` needs
+#               no other process; pages behave as before.
+#   "database": the queue is a table in this database (django-tasks-db); run the worker with
+#               `manage.py db_worker` (README, Deploying). No broker to operate.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate").strip().lower()
+if TASKS_BACKEND not in {"immediate", "database"}:
+    raise ImproperlyConfigured("TASKS_BACKEND is 'immediate' or 'database'.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+# How many PDFs one user may have waiting for the worker at a time.
+RENDER_QUEUE_LIMIT = int(os.environ.get("RENDER_QUEUE_LIMIT", "3"))
+# A job still waiting after this many seconds is taken as lost (worker down) and queued again.
+RENDER_JOB_STALE_SECONDS = int(os.environ.get("RENDER_JOB_STALE_SECONDS", "600"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,6 +1,13 @@
 import pytest
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models.signals import post_migrate
 
 from tests.factories import UserFactory, analyst_user, panel_user
+
+# Rows the data migrations create, which a transactional test's flush takes away.
+MIGRATION_ROWS = ["auth.Group", "modifications.SECDocument"]
 
 
 @pytest.fixture
@@ -61,3 +68,43 @@ def pytest_sessionfinish(session, exitstatus):
             red=True,
         )
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is emptied with TRUNCATE between transactional tests (Django's flush);
+    issued RID versions refuse TRUNCATE unless the session says so (releases migration 0005)."""
+    from django.db import connections
+
+    options = connections["default"].settings_dict.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c secrelease.allow_truncate=on".strip()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_rows_survive_flushes(django_db_setup, django_db_blocker):
+    """A transactional test (threads, a worker process, gunicorn, pg_dump) ends with Django's
+    flush, which empties every table, the role groups and the SEC document catalogue the
+    migrations created included; the flush then sends post_migrate, on which these rows are put
+    back, so the tests that run after it in the same process find them."""
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        models = [apps.get_model(label) for label in MIGRATION_ROWS]
+        rows = serializers.serialize(
+            "json",
+            [obj for model in models for obj in model._default_manager.order_by("pk")],
+            use_natural_foreign_keys=True,
+        )
+
+    def restore(sender, **kwargs):
+        if sender.label != "releases" or models[0]._default_manager.exists():
+            return
+        for item in serializers.deserialize("json", rows):
+            item.save()
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+    post_migrate.connect(restore, weak=False, dispatch_uid="tests.migration_rows")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.migration_rows")

@@ -11,7 +11,7 @@ from django.urls import get_resolver, reverse
 from modifications import services as register
 from modifications.models import SECDocument
 from releases import services
-from releases.models import Classification, DccImpact
+from releases.models import Classification, DccImpact, RenderJob
 from releases.paper import services as paper_services
 from releases.rid import services as rid_services
 from tests.factories import analyst_user, make_modification, make_release
@@ -78,6 +78,14 @@ ACCESS = {
     "releases:rid_version": ("public", None),
     "releases:rid_version_pdf": ("public", None),
     "releases:rid_version_json": ("public", None),
+    # Verifying reads only (the upload is hashed and dropped): anyone who may read the release,
+    # by GET and POST (tests/releases/rid/test_review.py posts to it as every persona).
+    "releases:rid_verify": ("public", None),
+    "releases:rid_review_submit": (None, "analyst"),
+    "releases:rid_review": ("analyst", None),
+    "releases:rid_review_approve": (None, "analyst"),
+    "releases:rid_review_return": (None, "analyst"),
+    "releases:rid_review_withdraw": (None, "analyst"),
     "releases:dashboard": ("reader", None),
     "releases:scope_lapse": (None, "analyst"),
     "releases:paper_list": ("reader", None),
@@ -86,6 +94,10 @@ ACCESS = {
     "releases:paper_edit": ("analyst", "analyst"),
     "releases:paper_pdf": ("reader", None),
     "releases:calendar_all": ("token", None),
+    # A PDF made by the worker: as its document (here an OPSG paper, for readers).
+    "releases:render_job": ("reader", None),
+    "releases:render_job_status": ("reader", None),
+    "releases:render_job_pdf": ("reader", None),
     "releases:calendar_release": ("token", None),
 }
 
@@ -142,9 +154,15 @@ def _build_world(analyst):
     versions = {}
     for release in (white, amber):
         rid_services.rid_issue_version(
-            actor=analyst, release=release, kind="draft", date=D(2020, 7, 10), changes="First draft"
+            unreviewed_reason="Issued in a test without review.",
+            actor=analyst,
+            release=release,
+            kind="draft",
+            date=D(2020, 7, 10),
+            changes="First draft",
         )
         versions[release.slug] = rid_services.rid_issue_version(
+            unreviewed_reason="Issued in a test without review.",
             actor=analyst,
             release=release,
             kind="baseline",
@@ -154,6 +172,13 @@ def _build_world(analyst):
             panel_meeting_date=D(2020, 7, 17),
             panel_decision="Baselined by the Panel",
         )
+    review = rid_services.rid_review_submit(
+        actor=analyst,
+        release=white,
+        kind="issued",
+        date=D(2020, 8, 1),
+        changes="Updated following review.",
+    )
     decided = make_modification(analyst, reference="MP108", status="change_board")
     decision = services.decision_record(
         actor=analyst, modification=decided, kind="cb_approve", date=D(2020, 9, 23)
@@ -171,7 +196,16 @@ def _build_world(analyst):
         author="David Kemp",
         releases=[white],
     )
+    job = RenderJob.objects.create(
+        kind="paper",
+        key="0" * 64,
+        status="ready",
+        filename="OPSG_33_0206_15.pdf",
+        pdf=b"%PDF-1.7 a paper",
+        requested_by=analyst,
+    )
     return {
+        "job": job,
         "mod": mod,
         "white": white,
         "amber": amber,
@@ -181,6 +215,7 @@ def _build_world(analyst):
         "entry": entry,
         "versions": versions,
         "paper": paper,
+        "review": review,
         "decision": decision,
         "in_force": SECDocument.objects.get(kind="appendix", code="AB"),
         "retired": retired,
@@ -234,10 +269,19 @@ def _url(name, world, release_key="white"):
         "releases:rid_version": [slug, "1.0"],
         "releases:rid_version_pdf": [slug, "1.0"],
         "releases:rid_version_json": [slug, "1.0"],
+        "releases:rid_verify": [slug],
+        "releases:rid_review_submit": [slug],
+        "releases:rid_review": [slug, world["review"].pk],
+        "releases:rid_review_approve": [slug, world["review"].pk],
+        "releases:rid_review_return": [slug, world["review"].pk],
+        "releases:rid_review_withdraw": [slug, world["review"].pk],
         "releases:paper_detail": [world["paper"].pk],
         "releases:paper_edit": [world["paper"].pk],
         "releases:paper_pdf": [world["paper"].pk],
         "releases:calendar_release": [slug],
+        "releases:render_job": [world["job"].pk],
+        "releases:render_job_status": [world["job"].pk],
+        "releases:render_job_pdf": [world["job"].pk],
     }.get(name, [])
     url = reverse(name, args=args)
     if name == "releases:rid_diff":

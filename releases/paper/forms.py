@@ -7,6 +7,7 @@ from crispy_forms.layout import Field, Fieldset
 from django import forms
 
 from modifications.models import Modification
+from secrelease.edits import EditTokenMixin
 from secrelease.forms import date_widget, form_helper
 from secrelease.text import long_date, quoted_label
 
@@ -26,7 +27,7 @@ class ReleaseChoiceField(forms.ModelMultipleChoiceField):
 YEARS_RE = re.compile(r"^\s*(\d{4}\s*(,\s*\d{4}\s*)*)?$")
 
 
-class PaperForm(forms.ModelForm):
+class PaperForm(EditTokenMixin, forms.ModelForm):
     """The paper itself, which releases it covers and which years get a "<year> SEC Releases"
     section (create and edit)."""
 
@@ -114,8 +115,28 @@ class PaperForm(forms.ModelForm):
             raise forms.ValidationError("Each year once, please.")
         return years
 
+    def edit_token_instances(self):
+        """The paper and its sections: the edit form holds the texts of both."""
+        from .services import paper_edit_rows
+
+        if self.instance.pk is None:
+            return []
+        return [self.instance, *paper_edit_rows(self.instance)]
+
     def paper_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PaperReasonForm(forms.Form):
+    """Why the paper changed: kept in its activity trail."""
+
+    reason = forms.CharField(
+        label="Why (optional, kept in the activity trail)", required=False, max_length=500
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
 
 
 class ModificationChoiceField(forms.ModelMultipleChoiceField):

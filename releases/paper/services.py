@@ -99,6 +99,12 @@ def _paper_sections_save(paper, specs):
     return changes
 
 
+def paper_edit_rows(paper):
+    """The sections whose texts the paper's edit form holds, in a fixed order: with the paper,
+    the rows its edit token covers."""
+    return sorted(paper.sections.all(), key=lambda s: s.pk)
+
+
 def _paper_check_reference(reference, exclude_pk=None):
     reference = (reference or "").strip()
     if not reference:
@@ -155,10 +161,23 @@ def paper_create(
 
 
 @transaction.atomic
-def paper_update(*, actor, paper, reason="", releases=None, years=None, sections=None, **fields):
+def paper_update(
+    *,
+    actor,
+    paper,
+    reason="",
+    releases=None,
+    years=None,
+    sections=None,
+    edit_token=None,
+    **fields,
+):
     """Edit a paper: its own fields and, when `sections` (or `releases`/`years`) is given, the
-    sections it holds, in that order (sections not named are removed)."""
+    sections it holds, in that order (sections not named are removed). edit_token: the token of
+    the paper and its sections when the form was opened (secrelease.edits); a stale one is
+    refused, naming who changed the paper."""
     paper = UpdatePaper.objects.select_for_update().get(pk=paper.pk)
+    register.check_unchanged(paper, edit_token, related=paper_edit_rows(paper))
     unknown = set(fields) - set(PAPER_FIELDS)
     if unknown:
         raise TypeError(f"Unknown paper fields: {sorted(unknown)}")

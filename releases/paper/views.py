@@ -3,16 +3,16 @@ Analysts write; Panel members read; a forged POST gets 403."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 
-from ..models import UpdatePaper
+from .. import jobs
+from ..models import RenderJobKind, UpdatePaper
 from . import forms, services
 from .document import build_paper, paper_queryset, spec_from_paper
-from .render import paper_pdf_bytes
+from .render import paper_print_html
 
 
 @reader_required
@@ -85,14 +85,17 @@ def paper_edit(request, pk):
     section_forms = [
         forms.PaperSectionForm(data, instance=s, prefix=f"section-{s.pk}") for s in sections
     ]
-    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in section_forms):
+    reason_form = forms.PaperReasonForm(data)
+    valid = [form.is_valid(), reason_form.is_valid(), *(f.is_valid() for f in section_forms)]
+    if request.method == "POST" and all(valid):
         fields = form.paper_fields()
         try:
             services.paper_update(
                 actor=request.user,
                 paper=paper,
                 sections=_sections_from(form, section_forms),
-                reason=request.POST.get("reason", ""),
+                reason=reason_form.cleaned_data["reason"],
+                edit_token=form.cleaned_data.get("edit_token"),
                 **fields,
             )
         except ValidationError as exc:
@@ -106,6 +109,7 @@ def paper_edit(request, pk):
         {
             "form": form,
             "section_forms": section_forms,
+            "reason_form": reason_form,
             "paper": paper,
             "heading": f"Edit {paper.reference}",
         },
@@ -129,7 +133,14 @@ def paper_detail(request, pk):
 
 @reader_required
 def paper_pdf(request, pk):
-    _stored, value = _paper_value(pk)
-    response = HttpResponse(paper_pdf_bytes(value), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{value.reference}.pdf"'
-    return response
+    """The paper's PDF, made by the task worker (releases.jobs), cached by its print HTML."""
+    stored, value = _paper_value(pk)
+    html = paper_print_html(value)
+    return jobs.serve_pdf(
+        request,
+        kind=RenderJobKind.PAPER,
+        value=html,
+        build_html=lambda: html,
+        filename=f"{value.reference}.pdf",
+        subject=f"paper:{stored.pk}",
+    )

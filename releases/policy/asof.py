@@ -32,6 +32,7 @@ from modifications.models import (
 from secrelease.text import quoted_label
 
 from ..models import Release, ScopeItem, TimelineEvent
+from ..selectors import baseline_annotations
 
 PENDING_STATUSES = frozenset(
     {
@@ -178,8 +179,12 @@ class ReleaseFact:
     url: str
     go_live_date: datetime.date
     current_go_live_date: datetime.date
+    # The release's baseline dates: planned until the Panel's baseline is recorded, then the
+    # recorded meeting date (*_recorded is set only then).
     system_baseline_date: datetime.date | None = None
     full_baseline_date: datetime.date | None = None
+    system_baseline_recorded: datetime.date | None = None
+    full_baseline_recorded: datetime.date | None = None
     pit_required: bool = False
     sit_required: bool = False
     uit_required: bool = False
@@ -290,12 +295,16 @@ def release_queryset(date):
         .prefetch_related(decisions_prefetch("modification__"))
         .order_by("modification__number", "modification__suffix", "part_label", "id")
     )
-    return Release.objects.prefetch_related(
-        Prefetch("scope_items", queryset=items, to_attr="scope_on_date"),
-        Prefetch("timeline", queryset=TimelineEvent.objects.order_by("date", "id")),
-        "date_changes",
-        "change_requests",
-    ).order_by("go_live_date", "name")
+    return (
+        Release.objects.annotate(**baseline_annotations())
+        .prefetch_related(
+            Prefetch("scope_items", queryset=items, to_attr="scope_on_date"),
+            Prefetch("timeline", queryset=TimelineEvent.objects.order_by("date", "id")),
+            "date_changes",
+            "change_requests",
+        )
+        .order_by("go_live_date", "name")
+    )
 
 
 def release_fact(release, date):
@@ -313,6 +322,8 @@ def release_fact(release, date):
         current_go_live_date=release.go_live_date,
         system_baseline_date=release.system_baseline_date,
         full_baseline_date=release.full_baseline_date,
+        system_baseline_recorded=release.system_baseline_recorded,
+        full_baseline_recorded=release.full_baseline_recorded,
         pit_required=release.pit_required,
         sit_required=release.sit_required,
         uit_required=release.uit_required,

@@ -10,6 +10,7 @@ URL (?token=...), an HMAC of the user id and password hash, so changing the pass
 """
 
 import datetime
+import logging
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -17,12 +18,15 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from icalendar import Calendar, Event
 
 from secrelease.roles import can_read
+from secrelease.validators import is_plausible_date
 
 from . import asof
 
 UID_DOMAIN = "secrelease"
 PRODID = "-//SECAS//SEC Release Manager//EN"
 TOKEN_SALT = "secrelease.calendar"
+
+logger = logging.getLogger(__name__)
 
 
 # Tokens ----------------------------------------------------------------------------------------
@@ -149,7 +153,18 @@ def calendar_events(releases, modifications, *, absolute):
                     None,
                 )
             )
-    return sorted(rows, key=lambda r: (r[1], r[0]))
+    return sorted(_plausible(rows), key=lambda r: (r[1], r[0]))
+
+
+def _plausible(rows):
+    """The rows whose date is within 2000-2100; a row stored with another date (from before the
+    range was enforced, or written around the forms) is left out and logged, never breaking
+    the feed."""
+    for row in rows:
+        if row[1] is not None and is_plausible_date(row[1]):
+            yield row
+        else:
+            logger.warning("Calendar feed: %s skipped, its date %s is out of range", row[0], row[1])
 
 
 def build_calendar(*, name, releases, modifications, absolute, stamp=None):

@@ -109,7 +109,10 @@ def _release_url(release, name="release_detail", anchor=""):
 def check_scope_deadlines(release, as_of):
     """R1 (DCC System scope baselined 12 months before go-live) and R2 (scope on the SEC
     documentation set 6 months before). Warn, never block: baselines land a little late in
-    practice. A baseline exactly on the deadline is on time."""
+    practice. A baseline exactly on the deadline is on time.
+
+    A scope counts as baselined only from the Panel's recorded baseline (PanelBaseline, its
+    meeting date on or before `as_of`); a baseline date without that record is a plan."""
     findings = []
     applies_r1 = bool(release.dcc_scope or release.has_system_tests or release.system_baseline_date)
     rules = [
@@ -117,6 +120,7 @@ def check_scope_deadlines(release, as_of):
             "R1",
             SYSTEM_SCOPE_MONTHS,
             release.system_baseline_date,
+            release.system_baseline_recorded,
             "the scope on the DCC Systems",
             "12 months",
             applies_r1,
@@ -125,13 +129,14 @@ def check_scope_deadlines(release, as_of):
             "R2",
             DOCUMENT_SCOPE_MONTHS,
             release.full_baseline_date,
+            release.full_baseline_recorded,
             "the scope on the SEC documentation",
             "six months",
             True,
         ),
     ]
     edit_url = _release_url(release, "release_edit")
-    for rule, months, baseline, what, period, applies in rules:
+    for rule, months, baseline, recorded, what, period, applies in rules:
         if not applies:
             continue
         deadline = months_before(release.go_live_date, months)
@@ -142,7 +147,8 @@ def check_scope_deadlines(release, as_of):
             release_slug=release.slug,
             due=deadline,
         )
-        if baseline and baseline <= as_of:
+        if recorded and recorded <= as_of:
+            baseline = recorded
             if baseline > deadline:
                 findings.append(
                     Finding(

@@ -7,12 +7,12 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from secrelease.http import redirect_next
 from secrelease.roles import analyst_required, can_read, reader_required
 from secrelease.text import long_date
 
@@ -120,15 +120,15 @@ def scope_lapse(request, slug, pk):
     item = get_object_or_404(
         ScopeItem.objects.select_related("release", "modification"), pk=pk, release__slug=slug
     )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("releases:dashboard")
     form = forms.LapseForm(request.POST)
-    if not form.is_valid():
+    valid = form.is_valid()
+    next_url = form.cleaned_data.get("next", "")
+    default = reverse("releases:dashboard")
+    if not valid:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect(next_url)
+        return redirect_next(request, next_url, default)
     try:
         new = services.scope_lapse(
             actor=request.user,
@@ -146,7 +146,7 @@ def scope_lapse(request, slug, pk):
             f"{long_date(form.cleaned_data['lapsed_on'])}. "
             f"The next version of the {item.release.name} RID will say it fell out of scope.",
         )
-    return redirect(next_url)
+    return redirect_next(request, next_url, default)
 
 
 # Calendar feeds ----------------------------------------------------------------------------------
@@ -154,9 +154,9 @@ def scope_lapse(request, slug, pk):
 
 def _calendar_user(request):
     """The subscriber: from ?token=... (calendar clients), else the logged-in reader."""
-    token = request.GET.get("token")
-    if token is not None:
-        user = feeds.user_for_token(token)
+    if "token" in request.GET:
+        form = forms.CalendarTokenForm(request.GET)
+        user = feeds.user_for_token(form.cleaned_data["token"]) if form.is_valid() else None
         if user is None:
             raise PermissionDenied("This calendar link is not valid (or no longer valid).")
         return user

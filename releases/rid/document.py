@@ -36,6 +36,7 @@ from ..models import (
     Classification,
     GlossaryEntry,
     Participant,
+    Release,
     RidVersion,
 )
 
@@ -277,20 +278,25 @@ class Rid:
     @property
     def document_matrix_parts(self):
         """The document matrix in parts of at most MATRIX_COLUMNS modification columns, so that
-        a large release still fits the page width."""
+        a large release still fits the page width.
+
+        A part lists the documents its own modifications change: a row without a tick in that
+        part is left out. With one part nothing is left out (every document of the matrix is
+        changed by one of the modifications); with 200 modifications and 44 documents the 25
+        parts shrink from 44 rows each to the dozen or so their modifications touch, which is
+        most of the time and memory of laying out such a RID."""
         columns = self.document_matrix_columns
         count = max(1, -(-len(columns) // MATRIX_COLUMNS))
         parts = []
         for n in range(count):
             start, stop = n * MATRIX_COLUMNS, (n + 1) * MATRIX_COLUMNS
+            rows = (MatrixRow(r.label, r.cells[start:stop]) for r in self.document_matrix)
             parts.append(
                 MatrixPart(
                     number=n + 1,
                     of=count,
                     columns=columns[start:stop],
-                    rows=tuple(
-                        MatrixRow(r.label, r.cells[start:stop]) for r in self.document_matrix
-                    ),
+                    rows=tuple(row for row in rows if any(row.cells)),
                 )
             )
         return parts
@@ -606,6 +612,13 @@ VERSION_LIST_FIELDS = (
     "issued_by__first_name",
     "issued_by__last_name",
     "issued_by__username",
+    "prepared_by__first_name",
+    "prepared_by__last_name",
+    "prepared_by__username",
+    "reviewed_by__first_name",
+    "reviewed_by__last_name",
+    "reviewed_by__username",
+    "unreviewed_reason",
 )
 
 
@@ -616,13 +629,35 @@ def parse_version_number(number):
 
 
 def rid_versions(release):
-    """Every issued version of a release, oldest first, without content or PDF. One query."""
+    """Every issued version of a release, oldest first, without content or PDF (each knows its
+    release: no query for get_absolute_url). One query."""
     return list(
-        RidVersion.objects.filter(release=release)
-        .select_related("issued_by")
+        release.rid_versions.select_related("issued_by", "prepared_by", "reviewed_by")
         .only(*VERSION_LIST_FIELDS)
         .order_by("major", "minor")
     )
+
+
+# What the pages of issued versions show of their release (the rest is loaded if asked for).
+RELEASE_IDENTITY_FIELDS = ("id", "name", "slug", "go_live_date", "classification")
+
+
+def release_with_versions(slug):
+    """(release, its issued versions oldest first, without content or PDF) for a slug, in one
+    query when the release has versions (two when it has none); (None, []) for an unknown
+    slug. The pages of issued versions start here."""
+    versions = list(
+        RidVersion.objects.filter(release__slug=slug)
+        .select_related("release", "issued_by", "prepared_by", "reviewed_by")
+        .only(*VERSION_LIST_FIELDS, *(f"release__{name}" for name in RELEASE_IDENTITY_FIELDS))
+        .order_by("major", "minor")
+    )
+    if not versions:
+        return Release.objects.filter(slug=slug).first(), []
+    release = versions[0].release
+    for version in versions:
+        version.release = release
+    return release, versions
 
 
 def rid_version_get(release, number, *, with_content=True, with_pdf=False):
@@ -638,7 +673,7 @@ def rid_version_get(release, number, *, with_content=True, with_pdf=False):
         fields.append("pdf")
     return (
         RidVersion.objects.filter(release=release, major=parsed[0], minor=parsed[1])
-        .select_related("issued_by")
+        .select_related("issued_by", "prepared_by", "reviewed_by")
         .only(*fields)
         .first()
     )

@@ -2,8 +2,42 @@
 the screen page, print.css, the classification in the running header."""
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from secrelease import caching
+
+from ..models import RidVersion
 from ..pdf import AUTHOR, PRINT_CSS, css_string, render_document, render_pdf
+from .document import Rid
+
+
+def render_rid_screen_html(rid):
+    """The document as the web page shows it (templates/releases/rid/_document.html)."""
+    return mark_safe(render_to_string("releases/rid/_document.html", {"rid": rid}))
+
+
+def issued_version_html(version):
+    """The screen HTML of an issued version (a RidVersion from rid_versions: its content is
+    not loaded), from its stored content. It never changes, so it is made once and kept
+    (secrelease.caching.immutable: no query when this process has it, one when another worker
+    made it); only then is the content read and decoded."""
+
+    def build():
+        content = RidVersion.objects.filter(pk=version.pk).values_list("content", flat=True).get()
+        return str(render_rid_screen_html(Rid.from_json(content)))
+
+    key = ("rid-version-html", version.pk, version.pdf_sha256)
+    return mark_safe(caching.immutable(key, build))
+
+
+def comparison_title(rid, diff):
+    """The running header of a comparison copy: it says on every page that it is not an issued
+    version (short enough for one line)."""
+    since = f"v{diff.from_version}" if diff.from_version else "the previous version"
+    return (
+        f"COMPARISON COPY, not an issued version: {rid.release_name} RID v{rid.version} with "
+        f"the changes since {since}"
+    )
 
 
 def rid_print_context(rid, *, diff=None):
@@ -12,7 +46,13 @@ def rid_print_context(rid, *, diff=None):
         "diff": diff,
         "pdf": True,
         "author": AUTHOR,
-        "running_title": css_string(rid.running_title),
+        "document_title": (
+            f"{rid.document_title} – comparison copy with the changes since version "
+            f"{diff.from_version}"
+            if diff
+            else rid.document_title
+        ),
+        "running_title": css_string(comparison_title(rid, diff) if diff else rid.running_title),
         "running_classification": css_string(
             f"This document has a Classification of {rid.classification_label}"
         ),
@@ -33,7 +73,9 @@ def render_rid_standalone_html(rid):
 
 
 def render_rid_pdf(rid, *, diff=None):
-    """The PDF of a Rid value; with `diff` (a RidDiff), "Changes since version N" is appended."""
+    """The PDF of a Rid value; with `diff` (a RidDiff), a comparison copy: "Appendix 3: Changes
+    since version N" is appended and listed in the Contents, and the cover and the running header
+    of every page say it is a comparison copy, not an issued version."""
     return render_pdf(render_rid_html(rid, diff=diff))
 
 

@@ -30,7 +30,8 @@ def test_analyst_issues_a_rid_version_and_a_panel_member_reads_compares_and_down
     assert changes.input_value() == CHANGES, "the Changes text is drafted from the removal"
     assert page.get_by_label("Issued: version 9.0").is_checked()
     changes.fill(EDITED)
-    visitor.press("Issue this version", "analyst-rid-9.0-issued")
+    page.get_by_label("Why issue it without review?").fill("The Panel meets tomorrow.")
+    visitor.press("Issue without review", "analyst-rid-9.0-issued")
     assert visitor.path == "/releases/june-2021/rid/v9.0/"
     assert page.get_by_text("Version 9.0 of the June 2021 SEC Release RID is issued").is_visible()
     assert EDITED in main.locator("article").inner_text()

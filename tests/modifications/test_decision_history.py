@@ -224,7 +224,12 @@ def test_a_corrected_approval_is_not_drafted_into_the_next_rid_changes(analyst, 
     mp106 = make_modification(analyst, reference="MP106", status=Status.CHANGE_BOARD)
     in_scope(analyst, june, mp106)
     rid_services.rid_issue_version(
-        actor=analyst, release=june, kind="draft", date=D(2020, 7, 10), changes="First draft"
+        actor=analyst,
+        release=june,
+        kind="draft",
+        date=D(2020, 7, 10),
+        changes="First draft",
+        unreviewed_reason="Issued in a test without review.",
     )
     approval = services.decision_record(
         actor=analyst, modification=mp106, kind="cb_approve", date=D(2021, 2, 24)

@@ -49,6 +49,7 @@ PARTICIPANT_FIELDS = {
     "dcc": "impacts_dcc",
 }
 DEMO_REASON = "Demo data transcribed from the seed documents (fixtures/demo.py)."
+DEMO_UNREVIEWED = "demo history replayed from the seed"
 MARKER_RELEASE = "june-2021"
 MARKER_VERSION = (8, 0)
 
@@ -318,6 +319,17 @@ class HistoryLoader:
             summary="\n".join(lines),
         )
 
+    def _step_baseline(self, date, *, release, scope, decision):
+        """A Panel baseline whose RID is not kept in the demo (the November 2020 and November
+        2021 releases): recorded without a version."""
+        services.panel_baseline_record(
+            actor=self.actor,
+            release=self.releases[release],
+            scope=scope,
+            meeting_date=date,
+            decision=decision,
+        )
+
     def _step_rid(
         self,
         date,
@@ -339,6 +351,7 @@ class HistoryLoader:
             baseline_scope=baseline_scope,
             panel_decision=panel_decision,
             panel_meeting_date=panel_meeting_date,
+            unreviewed_reason=DEMO_UNREVIEWED,
         )
         if isinstance(version, RidVersion) and version.number != number:
             raise CommandError(

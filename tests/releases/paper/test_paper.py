@@ -229,9 +229,15 @@ def test_a_modification_rejected_by_the_paper_date_leaves_the_year_table(analyst
 
 def test_the_attached_rid_version_is_appendix_a(analyst, world):
     rid_services.rid_issue_version(
-        actor=analyst, release=world["nov"], kind="draft", date=D(2020, 5, 1), changes="Draft"
+        unreviewed_reason="Issued in a test without review.",
+        actor=analyst,
+        release=world["nov"],
+        kind="draft",
+        date=D(2020, 5, 1),
+        changes="Draft",
     )
     rid = rid_services.rid_issue_version(
+        unreviewed_reason="Issued in a test without review.",
         actor=analyst,
         release=world["nov"],
         kind="baseline",

@@ -63,6 +63,11 @@ def item(modification, *, pk=1, added_on=ADDED_ON, cut_off=None, fall_back="", *
 
 
 def release(scope=(), *, go_live=GO_LIVE, slug="june-2021", name="June 2021 SEC Release", **f):
+    """A release fact; a baseline date given here is the Panel's recorded baseline unless
+    planned=True (a date the Panel has not baselined yet)."""
+    if not f.pop("planned", False):
+        f.setdefault("system_baseline_recorded", f.get("system_baseline_date"))
+        f.setdefault("full_baseline_recorded", f.get("full_baseline_date"))
     return ReleaseFact(
         pk=f.pop("pk", 1),
         slug=slug,
@@ -542,7 +547,12 @@ def test_lapsing_moves_the_modification_to_its_fall_back_release_and_the_rid_say
     analyst, world
 ):
     rid_services.rid_issue_version(
-        actor=analyst, release=world["nov"], kind="draft", date=D(2020, 5, 1), changes="Draft"
+        unreviewed_reason="Issued in a test without review.",
+        actor=analyst,
+        release=world["nov"],
+        kind="draft",
+        date=D(2020, 5, 1),
+        changes="Draft",
     )
     new = services.scope_lapse(actor=analyst, item=world["item"], lapsed_on=CUT_OFF + DAY)
     old = ScopeItem.objects.get(pk=world["item"].pk)
@@ -593,3 +603,12 @@ def test_a_modification_without_a_cut_off_cannot_lapse(analyst, world):
     )
     with pytest.raises(ValidationError, match="no decision cut-off"):
         services.scope_lapse(actor=analyst, item=other, lapsed_on=D(2020, 11, 1))
+
+
+def test_r1_a_planned_baseline_date_that_has_passed_is_not_a_baseline():
+    """Issue "Records the Panel can trust": a date on the release is a plan until the Panel's
+    baseline is recorded."""
+    r = release(system_baseline_date=SYSTEM_DEADLINE, planned=True, **DCC_RELEASE)
+    (finding,) = r1(policy.check_scope_deadlines(r, D(2020, 7, 1)))
+    assert finding.overdue
+    assert "the Panel has not baselined it yet (planned for 24 June 2020)" in finding.message

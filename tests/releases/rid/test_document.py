@@ -259,7 +259,12 @@ def test_unknown_content_schemas_are_refused(june):
 
 def test_an_issued_rid_ends_its_history_with_itself_after_the_earlier_versions(june, analyst):
     rid_services.rid_issue_version(
-        actor=analyst, release=june, kind="draft", date=D(2020, 7, 10), changes="First"
+        unreviewed_reason="Issued in a test without review.",
+        actor=analyst,
+        release=june,
+        kind="draft",
+        date=D(2020, 7, 10),
+        changes="First",
     )
     rid = build_rid(june, version="1.0", version_date=D(2020, 7, 24), changes="Baselined")
     assert [(h.number, h.changes) for h in rid.history] == [("0.1", "First"), ("1.0", "Baselined")]
@@ -287,6 +292,19 @@ def test_a_large_document_matrix_is_split_into_parts_that_fit_the_page(analyst):
     assert [len(p.columns) for p in parts] == [8, 8, 4]
     assert all(len(r.cells) == len(p.columns) for p in parts for r in p.rows)
     assert "SEC document impact matrix (2 of 3)" in html_of(rid)
+
+
+def test_a_part_of_the_document_matrix_lists_only_the_documents_its_modifications_change(
+    analyst,
+):
+    # release_of_size: modification i changes document i % 5, so the last part (modifications
+    # 16 to 19) changes documents 1 to 4 and not document 0.
+    rid = build_rid(release_of_size(analyst, 20, slug="twenty"))
+    first, _second, last = rid.document_matrix_parts
+    labels = [row.label for row in rid.document_matrix]
+    assert [row.label for row in first.rows] == labels
+    assert [row.label for row in last.rows] == labels[1:]
+    assert all(any(row.cells) for row in last.rows)
 
 
 def test_helpers_join_words_and_format_money():

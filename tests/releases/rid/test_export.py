@@ -19,7 +19,12 @@ def june(analyst):
     release = june_2021(analyst)
     for kind, day, text in [("draft", 10, "First draft"), ("issued", 24, "Second")]:
         rid_services.rid_issue_version(
-            actor=analyst, release=release, kind=kind, date=D(2020, 7, day), changes=text
+            unreviewed_reason="Issued in a test without review.",
+            actor=analyst,
+            release=release,
+            kind=kind,
+            date=D(2020, 7, day),
+            changes=text,
         )
     return release
 

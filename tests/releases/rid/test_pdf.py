@@ -2,6 +2,7 @@
 pdftotext (text in reading order), pdffonts (shipped fonts embedded), and no WeasyPrint
 warnings. Needs poppler-utils (`make system-deps`)."""
 
+import dataclasses
 import datetime
 import io
 import logging
@@ -183,3 +184,14 @@ def test_a_remote_image_in_the_html_is_not_fetched(caplog):
         pdf_bytes = pdf.render_pdf(html)
     assert pdf_bytes.startswith(b"%PDF-")
     assert any("example.com" in r.getMessage() for r in caplog.records)
+
+
+def test_rendering_again_with_the_kept_print_style_gives_the_same_bytes(rendered):
+    """The font configuration and print.css are parsed once per process (pdf.print_style) and
+    reused: a second render of the same Rid, after other documents, is byte for byte the
+    first."""
+    first, with_pages, _ = rendered
+    pdf.render_pdf('<html lang="en"><head><title>t</title></head><body><p>Other</p></body></html>')
+    again, _ = render.render_rid(dataclasses.replace(with_pages, contents_pages=()))
+    assert again == first
+    assert pdf.print_style() is pdf.print_style()

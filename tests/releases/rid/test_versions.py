@@ -28,7 +28,13 @@ def issue(analyst, release, kind, date, changes="Updated.", **kw):
         kw.setdefault("panel_meeting_date", date)
         kw.setdefault("panel_decision", "The Panel baselined the RID.")
     return rid_services.rid_issue_version(
-        actor=analyst, release=release, kind=kind, date=date, changes=changes, **kw
+        unreviewed_reason="Issued in a test without review.",
+        actor=analyst,
+        release=release,
+        kind=kind,
+        date=date,
+        changes=changes,
+        **kw,
     )
 
 
@@ -51,10 +57,17 @@ def test_version_numbers_follow_r17_draft_baseline_draft_baseline_then_whole_num
     analyst, release
 ):
     numbers = []
+    scopes = iter(["system", "full"])  # each scope is baselined once
     for kind in ["draft", "baseline", "draft", "baseline", "issued", "issued"]:
         assert (
             rid_services.rid_next_number(release, kind)
-            == issue(analyst, release, kind, D(2020, 7, 10)).number
+            == issue(
+                analyst,
+                release,
+                kind,
+                D(2020, 7, 10),
+                **({"baseline_scope": next(scopes)} if kind == "baseline" else {}),
+            ).number
         )
         numbers.append(release.rid_versions.order_by("-major", "-minor").first().number)
     assert numbers == ["0.1", "1.0", "1.1", "2.0", "3.0", "4.0"]
@@ -187,7 +200,12 @@ def test_each_version_holds_the_history_up_to_itself_and_later_edits_do_not_chan
 def test_a_baseline_must_record_its_scope_the_panel_decision_and_meeting_date(analyst, release):
     with pytest.raises(ValidationError) as caught:
         rid_services.rid_issue_version(
-            actor=analyst, release=release, kind="baseline", date=D(2020, 7, 24), changes="x"
+            unreviewed_reason="Issued in a test without review.",
+            actor=analyst,
+            release=release,
+            kind="baseline",
+            date=D(2020, 7, 24),
+            changes="x",
         )
     assert set(caught.value.message_dict) == {
         "baseline_scope",

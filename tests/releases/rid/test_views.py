@@ -23,7 +23,13 @@ D = datetime.date
 
 def issue(actor, release, kind, date, changes, **kw):
     return rid_services.rid_issue_version(
-        actor=actor, release=release, kind=kind, date=date, changes=changes, **kw
+        unreviewed_reason="Issued in a test without review.",
+        actor=actor,
+        release=release,
+        kind=kind,
+        date=date,
+        changes=changes,
+        **kw,
     )
 
 
@@ -165,7 +171,12 @@ def june_analyst(release):
 def test_issuing_from_the_form_freezes_a_version_and_shows_it(analyst_client, june):
     response = analyst_client.post(
         url("rid_issue", june),
-        {"kind": "issued", "date": "2020-12-20", "changes": "Updated  following\nreview."},
+        {
+            "kind": "issued",
+            "date": "2020-12-20",
+            "changes": "Updated  following\nreview.",
+            "unreviewed_reason": "The Panel meets tomorrow.",
+        },
         follow=True,
     )
     version = june.rid_versions.get(major=2, minor=0)
@@ -173,6 +184,8 @@ def test_issuing_from_the_form_freezes_a_version_and_shows_it(analyst_client, ju
     assert version.changes == "Updated following review."
     assert version.kind == "issued"
     assert "Version 2.0 of the June 2021 SEC Release RID is issued" in response.content.decode()
+    assert version.unreviewed_reason == "The Panel meets tomorrow."
+    assert version.prepared_by == version.issued_by and version.reviewed_by is None
 
 
 def test_a_baseline_without_its_panel_meeting_keeps_the_input_and_says_what_is_missing(
@@ -264,7 +277,7 @@ def test_the_comparison_shows_structured_changes_and_labelled_word_changes(clien
     issue(analyst, june, "issued", D(2021, 2, 1), "Updated summary.")
     html = client.get(url("rid_diff", june) + "?from=1.0&to=2.0").content.decode()
     assert "Changes from version 1.0 to version 2.0" in html
-    assert "MP146: scope summary" in html
+    assert "MP146 \u2018SM WAN Coverage Date\u2019: scope summary" in html
     assert "<ins>" in html and "<del>" in html
     assert "Added:" in html and "Removed:" in html
     assert "Updated summary." in html  # the versions issued in between
