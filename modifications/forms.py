@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from secrelease.edits import EditTokenMixin
-from secrelease.forms import PlausibleDateField, date_widget, form_helper, validate_plausible_date
+from secrelease.forms import date_widget, form_helper, validate_plausible_date
 from secrelease.text import quoted_label
 
 from . import catalogue, lifecycle
@@ -403,8 +403,10 @@ class DecisionRecordForm(forms.ModelForm):
 
 
 def _not_in_future(date):
+    """A decision's date: not in the future (said first), and within 2000..2100."""
     if date and date > timezone.localdate():
         raise ValidationError("A decision is recorded once it is taken: the date is in the future.")
+    validate_plausible_date(date)
     return date
 
 
@@ -413,7 +415,7 @@ class DecisionStepForm(forms.Form):
     row left blank (no decision, no notes, the date untouched) is ignored."""
 
     kind = forms.ChoiceField(label="Decision", required=False)
-    date = PlausibleDateField(label="Date", required=False, widget=date_widget())
+    date = forms.DateField(label="Date", required=False, widget=date_widget())
     notes = forms.CharField(
         label="Notes", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1})
     )
@@ -619,7 +621,7 @@ class SECDocumentForm(EditTokenMixin, forms.ModelForm):
 
 
 class SECDocumentRetireForm(forms.Form):
-    retired_on = PlausibleDateField(
+    retired_on = forms.DateField(
         label="Retired on",
         widget=date_widget(),
         help_text="The date it stopped being part of the SEC (e.g. the go-live of the release "
@@ -643,6 +645,7 @@ class SECDocumentRetireForm(forms.Form):
         date = self.cleaned_data["retired_on"]
         if date and date > timezone.localdate():
             raise ValidationError("Retire it once it has left the SEC: the date is in the future.")
+        validate_plausible_date(date)
         return date
 
 

@@ -86,7 +86,12 @@ def issued_version(analyst):
 
     release = make_release(analyst, name="February 2022 SEC Release", slug="february-2022")
     return rid_services.rid_issue_version(
-        actor=analyst, release=release, kind="draft", date=release.go_live_date, changes="First"
+        actor=analyst,
+        release=release,
+        kind="draft",
+        date=release.go_live_date,
+        changes="First",
+        unreviewed_reason="Tested without a second analyst",
     )
 
 

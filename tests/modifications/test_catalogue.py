@@ -400,7 +400,7 @@ def test_retiring_a_retired_document_redirects_with_a_message(analyst, analyst_c
     assert "is already retired" in text(response)
 
 
-CATALOGUE_QUERIES = 5  # session, user, groups, documents (counted), events (with actors)
+CATALOGUE_QUERIES = 4  # session, user with roles, documents (counted), events (with actors)
 
 
 @pytest.mark.parametrize("extra", [0, 20])

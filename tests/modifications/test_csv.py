@@ -157,6 +157,6 @@ def test_csv_uses_a_fixed_number_of_queries(analyst, panel_client, django_assert
             added_on=datetime.date(2020, 1, 1),
             reason="Scope",
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = panel_client.get(URL)
     assert len(rows(response)) == size + 1

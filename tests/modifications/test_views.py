@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from modifications.models import (
@@ -297,7 +299,7 @@ def FormerReferenceFactory(modification):  # noqa: N802 - reads like the factori
     )
 
 
-LIST_QUERIES = 8  # session, user, groups, release choices, count, page, former refs, targets
+LIST_QUERIES = 7  # session, user with roles, release choices, count, page, former refs, targets
 
 
 @pytest.mark.parametrize("size", [5, 50])
@@ -310,6 +312,21 @@ def test_register_list_uses_a_fixed_number_of_queries(
         response = analyst_client.get(url, {"dcc": "no"})
     assert response.status_code == 200
     assert text(response).count("Release 1</a>") == min(size, PAGE_SIZE)
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_the_modification_forms_use_a_fixed_number_of_queries(analyst, analyst_client, size):
+    _register_of(analyst, size)
+    reference = Modification.objects.order_by("pk").first().reference
+    pages = {
+        reverse("modifications:modification_create"): 3,  # session, user, catalogue
+        # and the lookup, the row, its documents, the row as it is
+        reverse("modifications:modification_edit", args=[reference]): 7,
+    }
+    for url, expected in pages.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert analyst_client.get(url).status_code == 200
+        assert len(ctx.captured_queries) == expected, url
 
 
 # The detail page ----------------------------------------------------------------------------
@@ -384,7 +401,7 @@ def test_a_loosely_typed_reference_redirects_and_an_unknown_one_is_404(panel_cli
 
 
 DETAIL_QUERIES = (
-    10  # session, user, groups, lookup, row, documents, former refs, decisions, scope, events
+    9  # session, user with roles, lookup, row, documents, former refs, decisions, scope, events
 )
 
 
@@ -761,7 +778,7 @@ def test_change_request_list_uses_a_fixed_number_of_queries(
         release_services.release_change_request_add(
             actor=analyst, release=june, change_request=change_request
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         panel_client.get(reverse("modifications:change_request_list"))
 
 

@@ -342,6 +342,20 @@ def test_a_version_page_issues_the_same_number_of_queries_for_5_and_200_modifica
         client.get(url("rid_version", big, "0.1"))
 
 
+@pytest.mark.parametrize("versions", [2, 5])
+def test_the_version_list_and_comparison_issue_the_same_number_of_queries_for_2_and_5_versions(
+    analyst, panel_client, versions
+):
+    release = make_release(analyst, slug=f"versions-{versions}")
+    for n in range(versions):
+        issue(analyst, release, "draft", D(2029, 1, 1 + n), f"Draft {n}")
+    # session, user with roles, the release with its versions (no query per version), and for
+    # the comparison the stored content of the two versions compared
+    assert count_queries(panel_client, url("rid_version_list", release)) == 3
+    assert count_queries(panel_client, url("rid_diff", release)) == 5
+    assert count_queries(panel_client, url("rid_version_json", release, "0.1")) == 4
+
+
 @pytest.mark.parametrize("name,args", ANALYST_PAGES[:2] + VERSION_PAGES)
 def test_the_reading_pages_refuse_posts(analyst_client, june, name, args):
     assert analyst_client.post(url(name, june, *args)).status_code == 405
