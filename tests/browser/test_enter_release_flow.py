@@ -164,7 +164,7 @@ def test_an_analyst_enters_and_issues_a_whole_release_in_at_most_60_page_loads(v
     _field(form, "Criterion").fill("The DCC has completed SIT and UIT for the release.")
     _submit_inline(page, "acceptance-criteria", form, "Add", "Acceptance criterion added.")
     criteria = page.locator("#part-acceptance-criteria")
-    criteria.get_by_role("button", name=re.compile("^Move The DCC has completed .* up$")).click()
+    criteria.get_by_role("link", name=re.compile("^Move The DCC has completed .* up$")).click()
     page.locator("#part-acceptance-criteria .part-notice", has_text="moved up").wait_for()
     texts = list(
         AcceptanceCriterion.objects.filter(release=release).values_list("position", "text")
