@@ -59,7 +59,7 @@ ACCESS = {
     "releases:modification_options": ("analyst", None),
     "releases:search": ("reader", None),
     "releases:part_section": ("analyst", None),
-    "releases:part_move": (None, "analyst"),
+    "releases:part_move": ("analyst", "analyst"),
     "releases:part_create": ("analyst", "analyst"),
     "releases:part_edit": ("analyst", "analyst"),
     "releases:part_delete": ("analyst", "analyst"),

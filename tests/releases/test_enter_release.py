@@ -668,3 +668,17 @@ def test_the_bulk_page_and_the_search_issue_the_same_queries_at_any_size(
         html = analyst_client.get(bulk).content.decode()
         assert html.count('name="modifications"') == min(size, 50)
     assert counts[0] == counts[1], counts
+
+
+def test_without_javascript_a_move_link_opens_a_one_button_confirmation(analyst_client, june):
+    first = june.acceptance_criteria.get(position=1)
+    url = reverse("releases:part_move", args=[june.slug, "acceptance-criteria", first.pk])
+    page = analyst_client.get(url + "?direction=down")
+    assert page.status_code == 200
+    assert 'value="down" checked' in page.content.decode().replace("\n", " ") or (
+        page.context["form"]["direction"].value() == "down"
+    )
+    response = analyst_client.post(url, {"direction": "down"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.position == 2
