@@ -92,11 +92,31 @@ else
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 endif
 
-# Figures need the demo data: load it (idempotent) into the configured database first.
+# Performance figures (releases/management/commands/bench.py), in a database of their own:
+# DATABASE_URL when set, else the local PostgreSQL database $(BENCH_DB_NAME) (as make test
+# finds it), else a SQLite file. The demo data is loaded (idempotent), then bench adds its
+# generated register once. wrk (Debian) loads the pages; installed here when root and missing.
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--runs 3 --only pages".
+BENCH_DB_NAME ?= secrelease_bench
+BENCH_ARGS ?=
 bench: venv
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	$(PY) manage.py bench
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "make bench: installing wrk"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null || true; \
+	  else echo "make bench: wrk is missing (apt-get install wrk); a Python client loads the pages"; fi; }
+	@if [ -n "$${DATABASE_URL:-}" ]; then \
+	  echo "make bench: database from DATABASE_URL: $$(echo "$$DATABASE_URL" | sed -E 's#//([^:/@]*):[^@/]*@#//\1:***@#')"; \
+	elif DATABASE_URL="$$(.ci/postgres $(BENCH_DB_NAME) 2>/dev/null)"; then \
+	  echo "make bench: the local PostgreSQL, database $(BENCH_DB_NAME)"; \
+	else \
+	  DATABASE_URL="sqlite:///$(CURDIR)/bench.sqlite3"; \
+	  echo "make bench: no PostgreSQL: SQLite file bench.sqlite3 (figures differ from production)"; \
+	fi; \
+	export DATABASE_URL; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py load_demo; \
+	$(PY) manage.py bench $(BENCH_ARGS)
 
 # The pre-commit hooks (.pre-commit-config.yaml: ruff, djhtml, django-upgrade) on every file.
 lint: venv

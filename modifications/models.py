@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from secrelease.printable import PrintableTextMixin
 from secrelease.text import quoted_label
 from secrelease.validators import validate_plausible_date
 
@@ -34,13 +36,16 @@ class SECDocumentQuerySet(models.QuerySet):
         return self.filter(Q(retired_on__isnull=True) | Q(pk__in=list(cited)))
 
 
-class SECDocument(models.Model):
+class SECDocument(PrintableTextMixin, models.Model):
     """A Section, Schedule or Appendix of the Smart Energy Code (catalogue, domain.md 3.6).
 
     Analysts keep the catalogue through modifications.services (sec_document_create, _update,
     _retire, _reinstate). A retired document is no longer part of the SEC: it stays on the
     modifications and issued RID versions that cited it but is not offered for new ones.
     """
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("title",)
 
     kind = models.CharField(max_length=10, choices=SECDocumentKind)
     code = models.CharField(max_length=3, help_text="Letter(s) or number, e.g. H, 8, AD.")
@@ -145,8 +150,17 @@ class StatusQuestions:
         return self.status in TERMINAL_STATUSES
 
 
-class Modification(StatusQuestions, models.Model):
+class Modification(PrintableTextMixin, StatusQuestions, models.Model):
     """A Modification Proposal (or Draft Proposal); one row keeps its number from DP to MP."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = (
+        "title",
+        "rid_summary",
+        "duis_footnote",
+        "gbcs_footnote",
+        "ch_firmware_footnote",
+    )
 
     reference = models.CharField(max_length=10)
     number = models.PositiveIntegerField(editable=False)
@@ -221,6 +235,8 @@ class Modification(StatusQuestions, models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ModificationQuerySet.as_manager()
+    # Every saved state, for documents as of a past date (releases/policy/history.py).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number", "suffix", "reference"]
@@ -413,8 +429,11 @@ class Decision(models.Model):
         return self.corrected_at is not None
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(PrintableTextMixin, models.Model):
     """A DCC Change Request, implemented alongside a release but never part of it (R8)."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("title",)
 
     reference = models.CharField(max_length=8)
     title = models.CharField(max_length=300)
@@ -422,6 +441,8 @@ class ChangeRequest(models.Model):
         max_length=100, default="DCC BEIS Mandated Change Request", blank=True
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["reference", "id"]

@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.urls import reverse
 from django.utils.html import format_html
 
-from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification, Status
+from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification, SECDocument, Status
 from modifications.references import ReferenceError, parse_modification_reference
 from modifications.selectors import resolve_reference
 from secrelease.edits import EditTokenMixin
@@ -141,6 +141,13 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
     decision_date = PlausibleDateField(
         label="Date of the decision", required=False, widget=date_widget()
     )
+    confirm_reclassification = forms.BooleanField(
+        label="I confirm the new classification",
+        required=False,
+        help_text="Needed when the release has issued RID versions: each keeps the "
+        "classification it was issued with, and a version is public only if it was issued "
+        "White and the release is White now.",
+    )
     reason = ReasonField(
         help_text="Needed when the go-live date moves. Recorded in the activity trail."
     )
@@ -174,7 +181,7 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
         self.original_go_live = self.instance.go_live_date
         _not_negative(self.fields["dcc_cost"])
         self.helper = form_helper(
-            Fieldset("Release", *RELEASE_CORE_FIELDS),
+            Fieldset("Release", *RELEASE_CORE_FIELDS, "confirm_reclassification"),
             Fieldset(
                 "Moving the go-live date",
                 "decided_by",
@@ -217,6 +224,7 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
     def service_kwargs(self):
         """Keyword arguments for services.release_update."""
         data = dict(self.cleaned_data)
+        data["confirm_reclassification"] = bool(data.get("confirm_reclassification"))
         reason = data.pop("reason", "")
         decided_by = data.pop("decided_by", "")
         decision_date = data.pop("decision_date", None)
@@ -561,8 +569,26 @@ class ScopeNewModificationForm(NewModificationForm):
         return data
 
 
+SCOPE_ITEM_IMPACT_FIELDS = [
+    "impacts_dcc_systems",
+    "duis_impact",
+    "duis_footnote",
+    "gbcs_impact",
+    "gbcs_footnote",
+    "ch_firmware_impact",
+    "ch_firmware_footnote",
+    "impacts_suppliers",
+    "impacts_electricity_networks",
+    "impacts_gas_networks",
+    "impacts_other_sec_parties",
+    "impacts_dcc",
+]
+
+
 class ScopeItemForm(EditTokenMixin, forms.ModelForm):
-    """Edit a scope item's part label, cut-off, fall-back release and exception reason."""
+    """Edit a scope item: part label, cut-off, fall-back release, exception reason, the OPSG
+    status sentence and, for a part of a modification, the part's own RID summary and impacts
+    (pre-filled with the modification's until the analyst gives the part its own)."""
 
     reason = ReasonField()
 
@@ -574,12 +600,18 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
             "fall_back_release",
             "exception_reason",
             "status_override",
+            "rid_summary",
+            "own_impacts",
+            *SCOPE_ITEM_IMPACT_FIELDS,
+            "sec_documents",
         ]
         labels = {"part_label": "Part (optional)", "fall_back_release": "Fall-back release"}
         widgets = {
             "cut_off_date": date_widget(),
             "exception_reason": forms.Textarea(attrs={"rows": 2}),
             "status_override": forms.Textarea(attrs={"rows": 2}),
+            "rid_summary": forms.Textarea(attrs={"rows": 2}),
+            "sec_documents": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, **kwargs):
@@ -588,7 +620,45 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
             pk=self.instance.release_id
         )
         self.fields["fall_back_release"].empty_label = "None"
-        self.helper = form_helper()
+        modification = self.instance.modification
+        cited = [d.pk for d in self.instance.sec_documents.all()] if self.instance.pk else []
+        self.fields["sec_documents"].queryset = SECDocument.objects.offered_for(cited)
+        if modification.rid_summary:
+            self.fields[
+                "rid_summary"
+            ].help_text = (
+                f"Empty: the modification's summary, \u201c{modification.rid_summary}\u201d"
+            )
+        for name in ("duis_impact", "gbcs_impact", "ch_firmware_impact"):
+            # Asked for only when the part has its own impacts (clean).
+            self.fields[name].required = False
+        if not self.instance.own_impacts and not self.is_bound:
+            # Start from the modification's impacts: the analyst changes what differs.
+            for name in SCOPE_ITEM_IMPACT_FIELDS:
+                self.initial[name] = getattr(modification, name)
+            self.initial["sec_documents"] = list(modification.sec_documents.all())
+        self.helper = form_helper(
+            Fieldset(
+                "Scope",
+                "part_label",
+                "cut_off_date",
+                "fall_back_release",
+                "exception_reason",
+                "status_override",
+            ),
+            Fieldset(
+                "In the RID: this part's summary and impacts",
+                "rid_summary",
+                "own_impacts",
+                *SCOPE_ITEM_IMPACT_FIELDS,
+                "sec_documents",
+                css_class="border rounded p-3 mb-3",
+            ),
+            "reason",
+        )
+
+    def clean_rid_summary(self):
+        return " ".join(self.cleaned_data["rid_summary"].split())
 
     def clean_part_label(self):
         return " ".join(self.cleaned_data["part_label"].split())
@@ -604,6 +674,14 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
             ).exclude(pk=self.instance.pk)
             if clash.exists():
                 self.add_error("part_label", "That part of the modification is already in scope.")
+        if cleaned.get("own_impacts"):
+            for name in ("duis_impact", "gbcs_impact", "ch_firmware_impact"):
+                if not cleaned.get(name):
+                    self.add_error(name, "Choose Yes, No or TBC for this part.")
+        else:
+            # The RID shows the modification's impacts: the part's are left as they were.
+            for name in [*SCOPE_ITEM_IMPACT_FIELDS, "sec_documents"]:
+                cleaned.pop(name, None)
         return cleaned
 
 

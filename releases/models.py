@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from modifications.models import ChangeRequest, Modification
+from modifications.models import ChangeRequest, ImpactValue, Modification, SECDocument
+from secrelease.printable import PrintableTextMixin
 from secrelease.validators import validate_plausible_date
 
 
@@ -21,13 +23,25 @@ class Classification(models.TextChoices):
     RED = "red", "Red"
 
 
-DEFAULT_SECAS_COSTS_NOTE = (
-    "This cost has already been accounted for in the SECAS budget, and so Parties will not "
-    "incur any additional costs."
-)
+# Panel Information Policy: White (public) < Green < Amber < Red (most restricted).
+CLASSIFICATION_RANK = {value: rank for rank, value in enumerate(Classification.values)}
 
 
-class Release(models.Model):
+def most_restricted(classifications):
+    """The most restricted of some classification values (White when there are none)."""
+    return max(classifications, key=CLASSIFICATION_RANK.__getitem__, default=Classification.WHITE)
+
+
+class Release(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = (
+        "name",
+        "test_strategy_text",
+        "user_testing_text",
+        "dcc_costs_text",
+        "secas_costs_note",
+    )
+
     name = models.CharField(max_length=100, help_text="e.g. June 2021 SEC Release")
     slug = models.SlugField(max_length=50, help_text="e.g. june-2021")
     go_live_date = models.DateField("Go-live date", validators=[validate_plausible_date])
@@ -77,7 +91,13 @@ class Release(models.Model):
 
     # 5. Costs
     dcc_cost = models.DecimalField(
-        "DCC implementation cost (\u00a3)", max_digits=12, decimal_places=2, null=True, blank=True
+        "DCC implementation cost (\u00a3)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Enter 0 when the DCC will incur no implementation costs; left empty, the RID "
+        "says the DCC has not estimated them yet.",
     )
     dcc_costs_text = models.TextField(
         "DCC costs",
@@ -90,10 +110,15 @@ class Release(models.Model):
         "SECAS costs closing sentence",
         blank=True,
         max_length=2000,
-        default=DEFAULT_SECAS_COSTS_NOTE,
+        help_text="Typed for this release, e.g. how SECAS's costs are funded; left empty, the RID "
+        "says nothing more about them.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Every saved state (with its Change Requests), for documents as of a past date
+    # (releases/policy/history.py).
+    history = HistoricalRecords(m2m_fields=[change_requests])
 
     class Meta:
         ordering = ["go_live_date", "name"]
@@ -175,8 +200,18 @@ class ScopeState(models.TextChoices):
     MOVED = "moved", "Moved to another release"
 
 
-class ScopeItem(models.Model):
+class ScopeItem(PrintableTextMixin, models.Model):
     """A modification (or a part of one) in the scope of a release."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = (
+        "part_label",
+        "rid_summary",
+        "duis_footnote",
+        "gbcs_footnote",
+        "ch_firmware_footnote",
+        "status_override",
+    )
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="scope_items")
     modification = models.ForeignKey(
@@ -208,6 +243,44 @@ class ScopeItem(models.Model):
         help_text="Replaces the generated 'Current status' sentence of the OPSG paper.",
     )
 
+    history = HistoricalRecords()
+
+    # A part of a modification (part_label) has its own RID summary and impacts; by default the
+    # modification's (empty summary, own_impacts off).
+    rid_summary = models.CharField(
+        "RID summary of this part",
+        max_length=1000,
+        blank=True,
+        help_text="One sentence starting with 'will', for this part only. Empty: the "
+        "modification's RID summary.",
+    )
+    own_impacts = models.BooleanField(
+        "This part has its own impacts",
+        default=False,
+        help_text="Off: the RID shows the modification's impacts. On: the impacts below.",
+    )
+    impacts_dcc_systems = models.BooleanField("Impacts DCC Systems", default=False)
+    duis_impact = models.CharField(
+        "Impacts DUIS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    duis_footnote = models.CharField("DUIS footnote", max_length=300, blank=True)
+    gbcs_impact = models.CharField(
+        "Impacts GBCS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    gbcs_footnote = models.CharField("GBCS footnote", max_length=300, blank=True)
+    ch_firmware_impact = models.CharField(
+        "Impacts CH firmware", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    ch_firmware_footnote = models.CharField("CH firmware footnote", max_length=300, blank=True)
+    impacts_suppliers = models.BooleanField("Suppliers", default=False)
+    impacts_electricity_networks = models.BooleanField("Electricity Networks", default=False)
+    impacts_gas_networks = models.BooleanField("Gas Networks", default=False)
+    impacts_other_sec_parties = models.BooleanField("Other SEC Parties", default=False)
+    impacts_dcc = models.BooleanField("DCC", default=False)
+    sec_documents = models.ManyToManyField(
+        SECDocument, blank=True, related_name="+", verbose_name="SEC documents"
+    )
+
     class Meta:
         ordering = ["modification__number", "modification__suffix", "part_label", "id"]
         constraints = [
@@ -232,6 +305,12 @@ class ScopeItem(models.Model):
                 condition=Q(fall_back_release__isnull=True) | ~Q(fall_back_release=F("release")),
                 name="scopeitem_fall_back_is_another_release",
             ),
+            models.CheckConstraint(
+                condition=Q(duis_impact__in=ImpactValue.values)
+                & Q(gbcs_impact__in=ImpactValue.values)
+                & Q(ch_firmware_impact__in=ImpactValue.values),
+                name="scopeitem_system_impact_valid",
+            ),
         ]
 
     def __str__(self):
@@ -252,7 +331,10 @@ class Participant(models.TextChoices):
 PARTICIPANT_ORDER = list(Participant.values)
 
 
-class PartyImpact(models.Model):
+class PartyImpact(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("summary",)
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="party_impacts")
     participant = models.CharField(max_length=12, choices=Participant)
     summary = models.TextField(
@@ -281,7 +363,10 @@ class PartyImpact(models.Model):
         return [line.strip() for line in self.summary.splitlines() if line.strip()]
 
 
-class DccImpact(models.Model):
+class DccImpact(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("area", "summary")
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="dcc_impacts")
     position = models.PositiveSmallIntegerField(default=1)
     area = models.CharField(max_length=100, help_text="e.g. Operational changes")
@@ -298,7 +383,10 @@ class DccImpact(models.Model):
         return [line.strip() for line in self.summary.splitlines() if line.strip()]
 
 
-class OtherCodeImpact(models.Model):
+class OtherCodeImpact(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("code", "summary")
+
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="other_code_impacts"
     )
@@ -323,9 +411,12 @@ class TimelineKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(PrintableTextMixin, models.Model):
     """A dated row of the implementation timeline; with an end date it is a window (a SIT or UIT
     test phase, "1 Jun 21 - 30 Jul 21")."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("event", "notes")
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
     date = models.DateField(
@@ -343,6 +434,8 @@ class TimelineEvent(models.Model):
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
     kind = models.CharField(max_length=16, choices=TimelineKind, default=TimelineKind.OTHER)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]
@@ -368,7 +461,10 @@ class TimelineEvent(models.Model):
             )
 
 
-class SecasCostLine(models.Model):
+class SecasCostLine(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("activity",)
+
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="secas_costs")
     position = models.PositiveSmallIntegerField(default=1)
     activity = models.CharField(
@@ -403,7 +499,10 @@ class CriterionCategory(models.TextChoices):
     OPERATIONAL = "operational", "Operational acceptance criteria"
 
 
-class AcceptanceCriterion(models.Model):
+class AcceptanceCriterion(PrintableTextMixin, models.Model):
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("text",)
+
     release = models.ForeignKey(
         Release, on_delete=models.CASCADE, related_name="acceptance_criteria"
     )
@@ -430,8 +529,11 @@ class AcceptanceCriterion(models.Model):
         return f"{self.position}. {self.text[:60]}"
 
 
-class GlossaryEntry(models.Model):
+class GlossaryEntry(PrintableTextMixin, models.Model):
     """An acronym and its full term. A RID lists only the acronyms it uses."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("acronym", "full_term")
 
     acronym = models.CharField(max_length=20)
     full_term = models.CharField(max_length=200)
@@ -466,12 +568,15 @@ class BaselineScope(models.TextChoices):
     FULL = "full", "Full scope"
 
 
-class RidVersion(models.Model):
+class RidVersion(PrintableTextMixin, models.Model):
     """An issued version of a release's RID: frozen content, PDF bytes and hash.
 
     Rows are insert-only: the application never updates or deletes them and database triggers
     (migration releases 0002) refuse it too.
     """
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("changes", "panel_decision")
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="rid_versions")
     major = models.PositiveSmallIntegerField()
@@ -662,8 +767,11 @@ class RidReview(models.Model):
         return f"review of version {self.number} ({self.state})"
 
 
-class UpdatePaper(models.Model):
+class UpdatePaper(PrintableTextMixin, models.Model):
     """An OPSG "SEC Releases update" paper, generated as of a date for chosen releases."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("reference", "title", "purpose", "recommendations", "author", "team")
 
     reference = models.CharField(max_length=40, help_text="e.g. OPSG_33_0206_15")
     title = models.CharField(max_length=200, default="SEC Releases update")
@@ -698,8 +806,11 @@ class UpdatePaper(models.Model):
         return f"{self.reference} \u2013 {self.title}"
 
 
-class UpdatePaperSection(models.Model):
+class UpdatePaperSection(PrintableTextMixin, models.Model):
     """A release covered by a paper, with the free-text sections the analyst writes for it."""
+
+    #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
+    pdf_text_fields = ("heading", "intro", "commentary", "date_change_text", "next_steps")
 
     paper = models.ForeignKey(UpdatePaper, on_delete=models.CASCADE, related_name="sections")
     release = models.ForeignKey(
@@ -823,3 +934,149 @@ class RenderJob(models.Model):
     @property
     def is_pending(self):
         return self.status in (RenderJobStatus.QUEUED, RenderJobStatus.RUNNING)
+
+
+class IssuedPaper(models.Model):
+    """An OPSG paper as issued (sent to the OPSG): its frozen content (the Paper value as JSON),
+    PDF bytes and their SHA-256. The paper it was issued from may be edited later; an issue is
+    never rebuilt.
+
+    Rows are insert-only: the application never updates or deletes them and database triggers
+    (migration releases 0009) refuse it too.
+    """
+
+    paper = models.ForeignKey(UpdatePaper, on_delete=models.PROTECT, related_name="issues")
+    number = models.PositiveSmallIntegerField(help_text="1 for the first issue of the paper.")
+    reference = models.CharField(max_length=40)
+    as_of = models.DateField("As of")
+    classification = models.CharField(max_length=5, choices=Classification)
+    note = models.TextField(
+        blank=True, max_length=2000, help_text="e.g. 'Sent to the OPSG for its 2 June meeting'."
+    )
+    content = models.JSONField()
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paper", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "number"], name="issuedpaper_unique_number"),
+            models.CheckConstraint(
+                condition=Q(classification__in=Classification.values),
+                name="issuedpaper_classification_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} issue {self.number}"
+
+    def save(self, *args, **kwargs):
+        """Insert only: an issued paper is never changed (the database refuses it too)."""
+        if not self._state.adding:
+            raise ImmutableVersionError(
+                f"Issue {self.number} of {self.reference} has been issued and cannot be changed."
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("releases:issued_paper", args=[self.paper_id, self.number])
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError(
+            f"Issue {self.number} of {self.reference} has been issued and cannot be deleted."
+        )
+
+
+# Watching releases and being told by email (releases/watch/) ---------------------------------
+
+
+class Watch(models.Model):
+    """A user watching one release, or every release they may read (release empty), to be
+    told by email when a RID version is issued, a decision is recorded on a modification in
+    its scope, or a decision cut-off is 14 days away."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches"
+    )
+    release = models.ForeignKey(
+        Release, on_delete=models.CASCADE, null=True, blank=True, related_name="watches"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "release__go_live_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "release"],
+                condition=Q(release__isnull=False),
+                name="watch_unique_release",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(release__isnull=True), name="watch_unique_all"
+            ),
+        ]
+
+    def __str__(self):
+        return f"watch {self.pk}"
+
+
+class NotificationSettings(models.Model):
+    """A user's choice between one email per notification and a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    daily_digest = models.BooleanField(
+        "Send one email a day (a digest) instead of one email per notification", default=False
+    )
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return f"notification settings {self.pk}"
+
+
+class NotificationKind(models.TextChoices):
+    RID_ISSUED = "rid_issued", "RID version issued"
+    DECISION = "decision", "Decision recorded"
+    CUT_OFF = "cut_off", "Decision cut-off in 14 days"
+
+
+class Notification(models.Model):
+    """One thing a user is told, made once (unique key per user) by `manage.py
+    send_notifications` and marked sent or refused: the record that makes the command safe to
+    run twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=12, choices=NotificationKind)
+    key = models.CharField(
+        max_length=100, help_text="e.g. rid:12, decision:55:3, cut_off:7:2020-10-22"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    path = models.CharField(max_length=300, help_text="The page to read, without the site address.")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mail server refused the email."
+    )
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key"),
+            models.CheckConstraint(
+                condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "refused_at"], name="notification_due_idx")]
+
+    def __str__(self):
+        return self.subject

@@ -16,12 +16,13 @@ SCOPE_ITEM_RELATED = ("modification", "fall_back_release")
 
 def scope_items(release):
     """Every scope item of a release (in and out of scope), with each modification's SEC
-    documents, in register order."""
+    documents and each part's own, in register order."""
     return list(
         ScopeItem.objects.filter(release=release)
         .select_related(*SCOPE_ITEM_RELATED)
         .prefetch_related(
             Prefetch("modification__sec_documents"),
+            "sec_documents",
         )
         .order_by("modification__number", "modification__suffix", "part_label", "id")
     )
@@ -226,4 +227,24 @@ def issued_scope(release_id):
             for row in group or []:
                 key = (row.get("reference"), row.get("part_label") or "")
                 found.setdefault(key, []).append(f"{major}.{minor}")
+
+
+def other_parts(items):
+    """{modification pk: [ScopeItem]}: for each modification in scope in `items`, its other
+    parts in the scope of any release (this one included), with their release, in go-live
+    order; modifications in one scope only are left out. One query."""
+    parts = [i for i in items if i.state == ScopeState.IN_SCOPE]
+    if not parts:
+        return {}
+    others = (
+        ScopeItem.objects.filter(
+            modification_id__in={i.modification_id for i in parts}, state=ScopeState.IN_SCOPE
+        )
+        .exclude(pk__in=[i.pk for i in parts])
+        .select_related("release")
+        .order_by("release__go_live_date", "part_label", "id")
+    )
+    found = {}
+    for other in others:
+        found.setdefault(other.modification_id, []).append(other)
     return found

@@ -13,6 +13,7 @@ from . import selectors
 from .models import (
     AcceptanceCriterion,
     BaselineScope,
+    Classification,
     DccImpact,
     GlossaryEntry,
     OtherCodeImpact,
@@ -79,7 +80,10 @@ def _timeline_follow_baselines(release):
         if date is None:
             rows.delete()
         elif rows.exists():
-            rows.exclude(date=date).update(date=date)
+            # Row by row (not queryset.update) so that the field history records the move.
+            for row in rows.exclude(date=date):
+                row.date = date
+                row.save(update_fields=["date"])
         else:
             event, notes = DEFAULT_TIMELINE[kind]
             TimelineEvent.objects.create(
@@ -219,10 +223,23 @@ def release_create_from(*, actor, source, name, slug, go_live_date, reason="", *
 
 
 @transaction.atomic
-def release_update(*, actor, release, reason="", date_decision=None, edit_token=None, **fields):
+def release_update(
+    *,
+    actor,
+    release,
+    reason="",
+    date_decision=None,
+    edit_token=None,
+    confirm_reclassification=False,
+    **fields,
+):
     """Edit a release. Moving the go-live date needs a recorded decision (R10):
     date_decision = {"decided_by": "authority"|"panel", "decision_date": date}. A stale
-    edit_token (the release changed since the form was opened) is refused."""
+    edit_token (the release changed since the form was opened) is refused.
+    Reclassifying a release that has issued RID versions needs confirm_reclassification=True:
+    each version keeps the classification it was issued with (its stored content), and is public
+    only while it was issued White and the release is White (releases.rid.views). The
+    reclassification is recorded as its own Event ("release.reclassified")."""
     release = Release.objects.select_for_update().get(pk=release.pk)
     register.check_unchanged(release, edit_token)
     unknown = set(fields) - set(RELEASE_FIELDS)
@@ -233,6 +250,20 @@ def release_update(*, actor, release, reason="", date_decision=None, edit_token=
     for scope, (field, _kind) in BASELINE_FIELDS.items():
         if field in fields and fields[field] != getattr(release, field) and scope in recorded:
             raise ValidationError({field: _recorded_baseline_sentence(recorded[scope])})
+    old_classification = release.classification
+    new_classification = fields.get("classification", old_classification)
+    issued = release.rid_versions.count() if new_classification != old_classification else 0
+    if issued and not confirm_reclassification:
+        raise ValidationError(
+            {
+                "confirm_reclassification": (
+                    f"{release.name} has {issued} issued RID version{'s' if issued > 1 else ''}. "
+                    "Tick the box to confirm the new classification: each version keeps the "
+                    "classification it was issued with, and is public only if it was issued "
+                    "White and the release is White."
+                )
+            }
+        )
     old_go_live = release.go_live_date
     new_go_live = fields.get("go_live_date", old_go_live)
     if new_go_live != old_go_live:
@@ -259,9 +290,10 @@ def release_update(*, actor, release, reason="", date_decision=None, edit_token=
             reason=reason,
             recorded_by=actor,
         )
-        TimelineEvent.objects.filter(release=release, kind="go_live").update(
-            date=release.go_live_date
-        )
+        # Row by row (not queryset.update) so that the field history records the move.
+        for event in TimelineEvent.objects.filter(release=release, kind="go_live"):
+            event.date = release.go_live_date
+            event.save(update_fields=["date"])
 
     register.model_update(
         actor=actor,
@@ -274,6 +306,23 @@ def release_update(*, actor, release, reason="", date_decision=None, edit_token=
         summary=lambda changes: f"{release.name} updated: {register.changed_names(changes)}",
         reason=reason,
     )
+    if release.classification != old_classification:
+        old_label = Classification(old_classification).label
+        new_label = release.get_classification_display()
+        register.event_record(
+            actor=actor,
+            subject=release,
+            action="release.reclassified",
+            summary=f"{release.name} reclassified from {old_label} to {new_label}"
+            + (
+                f"; issued RID versions ({issued}) keep the one they were issued with"
+                if issued
+                else ""
+            ),
+            reason=reason,
+            changes={"classification": [old_classification, release.classification]},
+            data={"issued_rid_versions": issued, "confirmed": bool(confirm_reclassification)},
+        )
     return release
 
 
@@ -703,19 +752,40 @@ def scope_fall_out(*, actor, item, fell_out_on, reason):
     )
 
 
+#: What the RID shows of a part with its own impacts (ScopeItem.own_impacts).
+SCOPE_ITEM_IMPACT_FIELDS = [
+    "impacts_dcc_systems",
+    "duis_impact",
+    "duis_footnote",
+    "gbcs_impact",
+    "gbcs_footnote",
+    "ch_firmware_impact",
+    "ch_firmware_footnote",
+    "impacts_suppliers",
+    "impacts_electricity_networks",
+    "impacts_gas_networks",
+    "impacts_other_sec_parties",
+    "impacts_dcc",
+]
+
 SCOPE_ITEM_FIELDS = [
     "part_label",
     "cut_off_date",
     "fall_back_release",
     "exception_reason",
     "status_override",
+    "rid_summary",
+    "own_impacts",
+    *SCOPE_ITEM_IMPACT_FIELDS,
 ]
 
 
 @transaction.atomic
-def scope_item_update(*, actor, item, reason="", edit_token=None, **fields):
-    """Edit a scope item's part label, cut-off, fall-back release, exception reason or status
-    sentence; a stale edit_token is refused."""
+def scope_item_update(*, actor, item, reason="", sec_documents=None, edit_token=None, **fields):
+    """Edit a scope item: its part label, cut-off, fall-back, exception reason, OPSG status
+    sentence, and for a part of a modification its own RID summary and impacts (own_impacts on:
+    the impact fields and `sec_documents`, an iterable of SECDocument, replace the
+    modification's in the RID); a stale edit_token is refused."""
     item = (
         ScopeItem.objects.select_for_update()
         .select_related("release", "modification")
@@ -737,7 +807,10 @@ def scope_item_update(*, actor, item, reason="", edit_token=None, **fields):
         actor=actor,
         instance=item,
         fields=fields,
-        tracked=SCOPE_ITEM_FIELDS,
+        tracked=[*SCOPE_ITEM_FIELDS, "sec_documents"],
+        after_save=(lambda i: i.sec_documents.set(sec_documents))
+        if sec_documents is not None
+        else None,
         expected_token=edit_token,
         action="scope.updated",
         summary=lambda changes: (

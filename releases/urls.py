@@ -67,4 +67,5 @@ urlpatterns = [
     path("", include("releases.rid.urls")),
     path("", include("releases.paper.urls")),
     path("", include("releases.policy.urls")),
+    path("", include("releases.watch.urls")),
 ]

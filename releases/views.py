@@ -963,7 +963,9 @@ def _glossary_form_page(request, entry):
                 )
                 return redirect("releases:glossary")
     else:
-        form = forms.GlossaryEntryForm(instance=entry)
+        # The pre-issue checks of a RID link here with the acronym the glossary lacks.
+        initial = {"acronym": request.GET.get("acronym", "")[:20]} if creating else None
+        form = forms.GlossaryEntryForm(instance=entry, initial=initial)
     return render(
         request,
         "releases/glossary_form.html",

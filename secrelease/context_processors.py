@@ -7,6 +7,7 @@ SECTIONS = {
     "change_request": "change_requests",
     "decision_": "modifications",
     "calendar": "dashboard",
+    "watch_": "watching",
 }
 
 

@@ -6,6 +6,7 @@ SECRET_KEY    required when DEBUG is off.
 DEBUG         "1"/"true" for development; off by default.
 ALLOWED_HOSTS comma-separated host names.
 PUBLIC_WHITE_RIDS  "0" hides issued versions of White releases from anonymous visitors.
+SITE_URL      the product's address, for links in PDFs (default http://127.0.0.1:8000).
 STATIC_ROOT   where `collectstatic` writes the files WhiteNoise serves (default staticfiles/).
 The README's Configuration table lists the rest.
 """
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "simple_history",
     "modifications",
     "releases",
 ]
@@ -229,6 +231,26 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Issued RID versions of White releases are readable without logging in unless turned off.
 PUBLIC_WHITE_RIDS = env_bool("PUBLIC_WHITE_RIDS", True)
+
+# Email (notifications of watched releases, `manage.py send_notifications`): printed to the
+# console unless EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SEC Release Manager <noreply@localhost>")
+# The address people reach the product at (no trailing slash): links in PDFs to pages of the
+# product (a modification without a public web page, an attached RID version), in emails and in
+# feeds are made absolute with it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security: secure by default, relaxed only for DEBUG development.
 SESSION_COOKIE_HTTPONLY = True

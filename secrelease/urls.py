@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from releases.front import home
 from secrelease.health import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="releases:dashboard"), name="home"),
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -211,6 +211,16 @@ def test_the_demo_includes_the_opsg_paper_of_26_may_2020(demo, db):
     assert demo["first"]["papers"] == 1
 
 
+def test_the_demo_paper_is_issued_once_as_sent_to_the_opsg_and_reads_as_built(demo, db):
+    from releases.models import IssuedPaper
+    from releases.paper.document import Paper
+
+    (issued,) = IssuedPaper.objects.filter(reference="OPSG_33_0206_15")
+    assert (issued.number, issued.as_of, issued.classification) == (1, PAPER_DATE, "white")
+    stored = paper_queryset().get(reference="OPSG_33_0206_15")
+    assert Paper.from_json(issued.content) == build_paper(spec_from_paper(stored))
+
+
 def test_every_demo_change_is_recorded_as_made_by_the_demo_analyst(demo, db):
     actors = set(Event.objects.values_list("actor__username", flat=True))
     assert actors == {"analyst"}
@@ -342,9 +352,20 @@ def test_version_8_0_content_is_the_seeds(june):
         "SECAS has brought to readiness all the new and changed components that it is "
         "responsible for that are needed to support the new services.",
     ]
-    assert sorted(g["acronym"] for g in content["glossary"]) == sorted(
+    # The seed's eight acronyms and the five it uses without listing them (CH, CHISM, SM, SMKI,
+    # WAN): a RID's glossary lists every acronym it uses. Two of the seed's terms corrected.
+    glossary = {g["acronym"]: g["full_term"] for g in content["glossary"]}
+    assert sorted(glossary) == sorted(
         ["DCC", "PIT", "RID", "SEC", "SECAS", "SR", "SIT", "UIT"]
+        + ["CH", "CHISM", "SM", "SMKI", "WAN"]
     )
+    assert glossary["DCC"] == "Data Communications Company"
+    assert glossary["SIT"] == "Systems Integration Testing"
+    assert content["glossary_unknown"] == []
+    # The DCC cost of 0 and the SECAS closing sentence are the release's data, as the seed says.
+    assert content["dcc_cost"] == "0.00"
+    assert content["dcc_costs_wording"] == "none"
+    assert content["secas_costs_note"].startswith("This cost has already been accounted for")
 
 
 def test_june_2021_participant_matrix_is_the_seeds(june):

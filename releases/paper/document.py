@@ -11,7 +11,11 @@ the policy paragraphs lives in the templates; this module only says which ones a
 their dates.
 """
 
+import dataclasses
 import datetime
+import json
+import types
+import typing
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -118,11 +122,18 @@ class ScopeRow:
     status: str
     status_is_override: bool = False
     generated_status: str = ""
+    web_url: str = ""
 
     @property
     def label(self):
         part = f" {self.part_label}" if self.part_label else ""
         return quoted_label(self.reference, self.title, part)
+
+    @property
+    def pdf_url(self):
+        """Where the PDF links: the public web page when recorded, else the product's page
+        (made absolute with settings.SITE_URL by releases.pdf)."""
+        return self.web_url or self.url
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,12 @@ class ImpactRow:
     duis: ImpactCell
     gbcs: ImpactCell
     ch_firmware: ImpactCell
+    web_url: str = ""
+
+    @property
+    def pdf_url(self):
+        """The public web page when recorded, else the product's page."""
+        return self.web_url or self.url
 
     @property
     def cells(self):
@@ -273,6 +290,56 @@ class Paper:
     @property
     def date_text(self):
         return long_date(self.as_of)
+
+    def to_json(self):
+        """A dict of JSON types (dates as ISO strings) with its "schema": what an IssuedPaper
+        stores, read back by from_json into the same value."""
+        return {**_encode(self), "schema": PAPER_SCHEMA}
+
+    @classmethod
+    def from_json(cls, data):
+        """The Paper stored as JSON (a dict or text). Raises ValueError for a schema this code
+        does not know (a newer one)."""
+        if isinstance(data, (str, bytes)):
+            data = json.loads(data)
+        schema = data.get("schema", 1)
+        if schema != PAPER_SCHEMA:
+            raise ValueError(
+                f"Unknown OPSG paper schema {schema!r}: this code reads {PAPER_SCHEMA}."
+            )
+        return _decode(cls, data)
+
+
+# The stored JSON of an issued paper: raise PAPER_SCHEMA (and read the older one in from_json)
+# when a change to the Paper value would read an older issue differently.
+PAPER_SCHEMA = 1
+
+
+def _encode(value):
+    if dataclasses.is_dataclass(value):
+        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _decode(tp, value):
+    if value is None:
+        return None
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        (tp,) = [t for t in typing.get_args(tp) if t is not type(None)]
+    if typing.get_origin(tp) is tuple:
+        item_type = typing.get_args(tp)[0]
+        return tuple(_decode(item_type, v) for v in value)
+    if dataclasses.is_dataclass(tp):
+        hints = typing.get_type_hints(tp)
+        known = {f.name for f in dataclasses.fields(tp)}
+        return tp(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
+    if tp is datetime.date:
+        return datetime.date.fromisoformat(value)
+    return value
 
 
 # Specs: what an analyst chose (stored as an UpdatePaper, or given on the command line) ---------
@@ -408,6 +475,7 @@ def _scope_row(item, as_of):
         status=override or generated,
         status_is_override=bool(override),
         generated_status=generated,
+        web_url=getattr(mod, "web_url", ""),
     )
 
 
@@ -438,6 +506,7 @@ def _impact_rows(mods, footnotes):
             duis=footnotes.cell(m.duis_impact, m.duis_footnote),
             gbcs=footnotes.cell(m.gbcs_impact, m.gbcs_footnote),
             ch_firmware=footnotes.cell(m.ch_firmware_impact, m.ch_firmware_footnote),
+            web_url=getattr(m, "web_url", ""),
         )
         for m in mods
     )

@@ -207,3 +207,15 @@ class PaperSectionForm(forms.ModelForm):
         if "targeted" in self.fields:
             spec["targeted"] = list(self.cleaned_data["targeted"])
         return spec
+
+
+class PaperIssueForm(forms.Form):
+    """Issue the paper as it reads now: frozen, listed on the paper page, served as stored."""
+
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(),
+        help_text="e.g. 'Sent to the OPSG for its meeting of 2 June 2020'. Kept with the issue.",
+    )

@@ -1,6 +1,8 @@
 """Writing OPSG "SEC Releases update" papers: their fields and sections, each change recorded as
 an Event (who, when, what, why)."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +10,17 @@ from django.utils import timezone
 from modifications import services as register
 from secrelease.text import long_date
 
-from ..models import UpdatePaper, UpdatePaperSection
+from ..models import (
+    CLASSIFICATION_RANK,
+    Classification,
+    IssuedPaper,
+    Release,
+    UpdatePaper,
+    UpdatePaperSection,
+    most_restricted,
+)
+from .document import build_paper, paper_queryset, spec_from_paper
+from .render import paper_pdf_bytes
 
 PAPER_FIELDS = [
     "reference",
@@ -145,6 +157,7 @@ def paper_create(
     )
     register.save_checked(paper)
     section_changes = _paper_sections_save(paper, specs)
+    paper_check_classification(paper)
     register.event_record(
         actor=actor,
         subject=paper,
@@ -194,6 +207,7 @@ def paper_update(
     if sections is not None or releases is not None or years is not None:
         specs = _paper_sections_spec(releases, years, sections)
         changes.update(_paper_sections_save(paper, specs))
+    paper_check_classification(paper)
     if changes:
         register.event_record(
             actor=actor,
@@ -204,3 +218,81 @@ def paper_update(
             changes=changes,
         )
     return paper
+
+
+# Classification: a paper is at least as restricted as every release it covers ------------------
+
+
+def paper_covered_releases(paper):
+    """The releases a paper covers: those of its release sections and, for a section about a
+    year's releases, every release going live that year. Go-live order; 2 queries."""
+    sections = list(paper.sections.all())
+    release_ids = {s.release_id for s in sections if s.release_id}
+    years = {s.year for s in sections if s.year}
+    found = Release.objects.filter(pk__in=release_ids or [0])
+    if years:
+        found = found | Release.objects.filter(go_live_date__year__in=years)
+    return list(found.order_by("go_live_date", "name"))
+
+
+def paper_check_classification(paper):
+    """Refuse a paper less restricted than a release it covers (Panel Information Policy: an
+    Amber release is not shared beyond the Panel's Amber audience, so neither is a paper about
+    it). Raises ValidationError on the "classification" field, naming the releases."""
+    releases = paper_covered_releases(paper)
+    rank = CLASSIFICATION_RANK[paper.classification]
+    above = [r for r in releases if CLASSIFICATION_RANK[r.classification] > rank]
+    if not above:
+        return
+    needed = Classification(most_restricted(r.classification for r in above)).label
+    named = "; ".join(f"{r.name} is {r.get_classification_display()}" for r in above)
+    raise ValidationError(
+        {
+            "classification": (
+                f"A paper is at least as restricted as every release it covers: {named}. "
+                f"Classify this paper {needed} (or more restricted), or leave "
+                f"{'that release' if len(above) == 1 else 'those releases'} out."
+            )
+        }
+    )
+
+
+# Issuing: a paper as sent, frozen --------------------------------------------------------------
+
+
+@transaction.atomic
+def paper_issue(*, actor, paper, note=""):
+    """Issue a paper: build it from the register as recorded on its date, store the value as
+    JSON with its PDF bytes and SHA-256 in a new insert-only IssuedPaper (numbered 1, 2... per
+    paper), and record an Event. An issue is served from what was stored, never rebuilt.
+    Raises ValidationError when the paper is less restricted than a release it covers."""
+    paper = UpdatePaper.objects.select_for_update().get(pk=paper.pk)
+    paper = paper_queryset().get(pk=paper.pk)
+    paper_check_classification(paper)
+    value = build_paper(spec_from_paper(paper))
+    pdf = paper_pdf_bytes(value)
+    last = paper.issues.order_by("-number").values_list("number", flat=True).first() or 0
+    issued = IssuedPaper(
+        paper=paper,
+        number=last + 1,
+        reference=paper.reference,
+        as_of=paper.as_of,
+        classification=paper.classification,
+        note=(note or "").strip(),
+        content=value.to_json(),
+        pdf=pdf,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        issued_by=actor,
+    )
+    register.save_checked(issued)
+    register.event_record(
+        actor=actor,
+        subject=paper,
+        action="paper.issued",
+        summary=f"OPSG paper {paper.reference} issued (issue {issued.number}, as of "
+        f"{long_date(paper.as_of)}, {paper.get_classification_display()})",
+        reason=issued.note,
+        data={"issue": issued.number, "pdf_sha256": issued.pdf_sha256},
+        effective_date=paper.as_of,
+    )
+    return issued

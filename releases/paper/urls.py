@@ -10,4 +10,11 @@ urlpatterns = [
     path("papers/<int:pk>/", views.paper_detail, name="paper_detail"),
     path("papers/<int:pk>/edit/", views.paper_edit, name="paper_edit"),
     path("papers/<int:pk>/paper.pdf", views.paper_pdf, name="paper_pdf"),
+    path("papers/<int:pk>/issue/", views.paper_issue, name="paper_issue"),
+    path("papers/<int:pk>/issues/<int:number>/", views.issued_paper, name="issued_paper"),
+    path(
+        "papers/<int:pk>/issues/<int:number>.pdf",
+        views.issued_paper_pdf,
+        name="issued_paper_pdf",
+    ),
 ]

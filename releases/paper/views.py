@@ -1,24 +1,39 @@
-"""OPSG "SEC Releases update" paper pages: list, create, edit, the page and its tagged PDF.
-Analysts write; Panel members read; a forged POST gets 403."""
+"""OPSG "SEC Releases update" paper pages: list, create, edit, the page and its tagged PDF, and
+issuing: an issued paper (what was sent to the OPSG) is listed on the paper page and served from
+what was stored (JSON and PDF bytes), never rebuilt. Analysts write and issue; Panel members
+read; a forged POST gets 403."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 
 from .. import jobs
-from ..models import RenderJobKind, UpdatePaper
+from ..models import IssuedPaper, RenderJobKind, UpdatePaper
 from . import forms, services
-from .document import build_paper, paper_queryset, spec_from_paper
+from .document import Paper, build_paper, paper_queryset, spec_from_paper
 from .render import paper_print_html
 
 
 @reader_required
+@require_safe
 def paper_list(request):
     papers = list(
-        UpdatePaper.objects.prefetch_related("sections__release").order_by("-as_of", "-id")
+        UpdatePaper.objects.prefetch_related(
+            "sections__release",
+            Prefetch(
+                "issues",
+                queryset=IssuedPaper.objects.only("id", "paper_id", "number", "issued_at").order_by(
+                    "number"
+                ),
+                to_attr="issue_list",
+            ),
+        ).order_by("-as_of", "-id")
     )
     return render(request, "releases/paper/list.html", {"papers": papers})
 
@@ -121,17 +136,123 @@ def _paper_value(pk):
     return paper, build_paper(spec_from_paper(paper))
 
 
+ISSUE_LIST_FIELDS = [
+    "id",
+    "paper_id",
+    "number",
+    "reference",
+    "as_of",
+    "classification",
+    "note",
+    "pdf_sha256",
+    "issued_at",
+    "issued_by__username",
+    "issued_by__first_name",
+    "issued_by__last_name",
+]
+
+
+def _issues(paper_pk):
+    """The issues of a paper, newest first, without their content or PDF. One query."""
+    return list(
+        IssuedPaper.objects.filter(paper_id=paper_pk)
+        .select_related("issued_by")
+        .only(*ISSUE_LIST_FIELDS)
+        .order_by("-number")
+    )
+
+
 @reader_required
+@require_safe
 def paper_detail(request, pk):
     stored, value = _paper_value(pk)
     return render(
         request,
         "releases/paper/detail.html",
-        {"stored": stored, "paper": value, "pdf": False},
+        {
+            "stored": stored,
+            "paper": value,
+            "pdf": False,
+            "issues": _issues(stored.pk),
+            "issue_form": forms.PaperIssueForm(),
+        },
+    )
+
+
+@analyst_required
+@require_POST
+def paper_issue(request, pk):
+    """Issue the paper as it reads now (POST only): frozen JSON and PDF, numbered per paper."""
+    paper = get_object_or_404(UpdatePaper, pk=pk)
+    form = forms.PaperIssueForm(request.POST)
+    if form.is_valid():
+        try:
+            issued = services.paper_issue(
+                actor=request.user, paper=paper, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                f"{issued.reference} issue {issued.number} is issued: its content and PDF are "
+                "now frozen.",
+            )
+            return redirect(issued.get_absolute_url())
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("releases:paper_detail", pk=paper.pk)
+
+
+def _issue_or_404(pk, number, *fields):
+    found = (
+        IssuedPaper.objects.filter(paper_id=pk, number=number)
+        .select_related("issued_by")
+        .only(*ISSUE_LIST_FIELDS, *fields)
+        .first()
+    )
+    if found is None:
+        raise Http404("This paper has no such issue.")
+    return found
+
+
+@reader_required
+@require_safe
+def issued_paper(request, pk, number):
+    """An issued paper, from its stored content (never rebuilt from the register)."""
+    issued = _issue_or_404(pk, number, "content")
+    return render(
+        request,
+        "releases/paper/issued.html",
+        {"issued": issued, "paper": Paper.from_json(issued.content), "pdf": False},
     )
 
 
 @reader_required
+@require_safe
+def issued_paper_pdf(request, pk, number):
+    """The stored PDF bytes, with their SHA-256 as ETag (If-None-Match -> 304)."""
+    issued = _issue_or_404(pk, number)
+    etag = f'"{issued.pdf_sha256}"'
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    pdf = bytes(IssuedPaper.objects.filter(pk=issued.pk).values_list("pdf", flat=True).get())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{issued.reference}-issue-{issued.number}.pdf"'
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@reader_required
+@require_safe
 def paper_pdf(request, pk):
     """The paper's PDF, made by the task worker (releases.jobs), cached by its print HTML."""
     stored, value = _paper_value(pk)

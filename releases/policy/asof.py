@@ -33,6 +33,7 @@ from secrelease.text import quoted_label
 
 from ..models import Release, ScopeItem, TimelineEvent
 from ..selectors import baseline_annotations
+from . import history
 
 PENDING_STATUSES = frozenset(
     {
@@ -79,6 +80,8 @@ class ModificationFact(StatusQuestions):
     decisions: tuple[DecisionFact, ...] = ()
     number: int = 0
     suffix: str = ""
+    # The modification's public web page (Modification.web_url), "" when none is recorded.
+    web_url: str = ""
 
     @property
     def label(self):
@@ -219,9 +222,12 @@ def go_live_on(current, changes, date):
     )
 
 
-def modification_fact(modification, date):
-    """The fact for one modification on `date`; its decisions must be prefetched (ordered)."""
+def modification_fact(modification, date, recorded=None):
+    """The fact for one modification on `date`; its decisions must be prefetched (ordered).
+    With `recorded` (a history.Recorded), its fields are as recorded by then."""
     decisions = list(modification.decisions.all())
+    if recorded is not None:
+        modification = recorded.modification(modification)
     return ModificationFact(
         pk=modification.pk,
         reference=lifecycle.reference_on(decisions, date, modification.reference),
@@ -248,6 +254,7 @@ def modification_fact(modification, date):
         ),
         number=modification.number,
         suffix=modification.suffix,
+        web_url=modification.web_url,
     )
 
 
@@ -307,12 +314,20 @@ def release_queryset(date):
     )
 
 
-def release_fact(release, date):
-    """The fact for a release loaded with release_queryset(date)."""
+def release_fact(release, date, recorded=None):
+    """The fact for a release loaded with release_queryset(date). With `recorded` (a
+    history.Recorded), its fields, scope items, modifications, timeline and Change Requests are
+    as recorded by then."""
+    if recorded is None:
+        recorded = history.Recorded(date)
     changes = list(release.date_changes.all())
+    change_requests = recorded.release_change_requests(release)
+    timeline = recorded.release_timeline(release)
+    release = recorded.release(release)
     scope = []
     for item in release.scope_on_date:
-        scope.append(scope_fact(item, modification_fact(item.modification, date), release))
+        modification = modification_fact(item.modification, date, recorded)
+        scope.append(scope_fact(recorded.scope_item(item), modification, release))
     return ReleaseFact(
         pk=release.pk,
         slug=release.slug,
@@ -337,7 +352,7 @@ def release_fact(release, date):
                 kind=t.kind,
                 end_date=t.end_date,
             )
-            for t in release.timeline.all()
+            for t in timeline
         ),
         date_changes=tuple(
             DateChangeFact(
@@ -357,7 +372,7 @@ def release_fact(release, date):
                 category=cr.category,
                 url=cr.get_absolute_url(),
             )
-            for cr in sorted(release.change_requests.all(), key=lambda cr: (cr.reference, cr.pk))
+            for cr in sorted(change_requests, key=lambda cr: (cr.reference, cr.pk))
         ),
         as_of=date,
     )
@@ -370,7 +385,14 @@ def releases_on(date, *, slugs=None, pks=None):
         queryset = queryset.filter(slug__in=list(slugs))
     if pks is not None:
         queryset = queryset.filter(pk__in=list(pks))
-    facts = [release_fact(release, date) for release in queryset]
+    releases = list(queryset)
+    recorded = history.Recorded.load(
+        date,
+        releases=releases,
+        scope_items=[i for r in releases for i in r.scope_on_date],
+        modifications={i.modification for r in releases for i in r.scope_on_date},
+    )
+    facts = [release_fact(release, date, recorded) for release in releases]
     return sorted(facts, key=lambda r: (r.go_live_date, r.name))
 
 
@@ -387,7 +409,9 @@ def modifications_on(date, *, pks=None, open_only=False):
         queryset = queryset.filter(Q(date_raised__isnull=True) | Q(date_raised__lte=date)).exclude(
             Exists(closed)
         )
-    facts = [modification_fact(m, date) for m in queryset]
+    modifications = list(queryset)
+    recorded = history.Recorded.load(date, modifications=modifications)
+    facts = [modification_fact(m, date, recorded) for m in modifications]
     if open_only:
         facts = [f for f in facts if not f.is_terminal]
     return facts

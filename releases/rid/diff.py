@@ -45,17 +45,26 @@ SECTIONS = (
             "document_matrix_columns",
             "document_matrix",
             "other_code_impacts",
+            "dcc_impacts_wording",
+            "system_impacts_wording",
+            "system_impacts",
+            "system_footnotes",
         ),
     ),
     ("timeline", "Timeline", ("timeline",)),
     (
         "testing",
         "Test strategy",
-        ("pit_required", "sit_required", "uit_required", "test_strategy_text", "user_testing_text"),
+        ("pit_required", "sit_required", "uit_required", "test_strategy_text", "user_testing_text")
+        + ("test_strategy_wording", "user_testing_wording"),
     ),
-    ("costs", "Costs", ("dcc_cost", "dcc_costs_text", "secas_costs", "secas_costs_note")),
+    (
+        "costs",
+        "Costs",
+        ("dcc_cost", "dcc_costs_text", "secas_costs", "secas_costs_note", "dcc_costs_wording"),
+    ),
     ("criteria", "Acceptance criteria", ("acceptance_criteria",)),
-    ("glossary", "Glossary", ("glossary",)),
+    ("glossary", "Glossary", ("glossary", "glossary_unknown")),
 )
 # Fields of Rid that are not compared as content: the version's own number and date and the
 # document history (shown as the table of versions issued in between), when the value was built,
@@ -88,6 +97,15 @@ FIELD_LABELS = {
     "secas_costs_note": "SECAS costs note",
     "acceptance_criteria": "Acceptance criterion",
     "glossary": "Glossary",
+    "glossary_unknown": "Acronyms not in the glossary",
+    "dcc_impacts_wording": "DCC impacts wording",
+    "system_impacts_wording": "DCC System impacts wording",
+    "system_impacts": "DCC System impacts",
+    "system_footnotes": "DCC System impacts footnote",
+    "test_strategy_wording": "Test strategy wording",
+    "user_testing_wording": "User testing wording",
+    "dcc_costs_wording": "DCC costs wording",
+    "other_parts": "other parts",
     # inside rows
     "title": "title",
     "summary": "scope summary",
@@ -419,8 +437,30 @@ def _compare_modification(c, prefix, o, m):
         o,
         m,
         skip=("reference", "approved", "status", "status_label", "part_label"),
-        shows={"impacts_dcc_systems": lambda v: "yes" if v else "no"},
+        shows={
+            "impacts_dcc_systems": lambda v: "yes" if v else "no",
+            "other_parts": _other_parts,
+        },
     )
+
+
+def _other_parts(parts):
+    return (
+        "; ".join(
+            f"{p.part_label or 'another part'} in the {p.release_name} "
+            f"({long_date(p.go_live_date)})"
+            for p in parts
+        )
+        or "none"
+    )
+
+
+def _system_cells(row):
+    cells = []
+    for name, cell in zip(("DUIS", "GBCS", "CH firmware"), row.cells, strict=True):
+        note = f" (footnote {cell.footnote})" if cell.footnote else ""
+        cells.append(f"{name} {cell.spoken.lower()}{note}")
+    return ", ".join(cells)
 
 
 def diff(old, new):
@@ -555,6 +595,31 @@ def _compare_field(c, name, a, b, old, new):
             key=lambda g: g.acronym,
             label=lambda g: g.acronym,
             describe=lambda g: g.full_term,
+        )
+        return
+    if name == "system_impacts":
+        c.keyed(
+            f"{label}: ",
+            a,
+            b,
+            key=lambda r: _mod_identity(r.reference),
+            label=lambda r: r.label,
+            describe=_system_cells,
+            compare=lambda p, o, n: (
+                c.add("changed", p, _system_cells(o), _system_cells(n))
+                if _system_cells(o) != _system_cells(n)
+                else c.fields(p, o, n, skip=("duis", "gbcs", "ch_firmware"))
+            ),
+        )
+        return
+    if name == "system_footnotes":
+        c.keyed(
+            f"{label} ",
+            a,
+            b,
+            key=lambda f: f.number,
+            label=lambda f: str(f.number),
+            describe=lambda f: f.text,
         )
         return
     if name in ("pit_required", "sit_required", "uit_required"):

@@ -16,6 +16,7 @@ the versions issued so far.
 
 import dataclasses
 import datetime
+import html as html_module
 import json
 import re
 import types
@@ -25,7 +26,6 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from modifications.models import APPROVED_STATUSES, PARTICIPANT_COLUMNS
 from secrelease.text import long_date, quoted_label
@@ -44,7 +44,7 @@ from ..models import (
 # added, renamed or changes meaning, and add the step from the previous schema to UPGRADES
 # below, so that every version issued before keeps rendering (tests/releases/rid/schemas/ holds
 # a stored JSON of each schema, and the tests render each as HTML and PDF).
-SCHEMA = 2
+SCHEMA = 3
 MATRIX_COLUMNS = 8
 CONTENTS_ANCHORS = (
     "rid-scope",
@@ -55,6 +55,23 @@ CONTENTS_ANCHORS = (
     "rid-acceptance",
     "rid-version-control",
     "rid-glossary",
+)
+
+CONTENTS_LABELS = tuple(
+    zip(
+        CONTENTS_ANCHORS,
+        (
+            "1. Scope",
+            "2. Impacts",
+            "3. Implementation timeline",
+            "4. Test strategy",
+            "5. Costs",
+            "6. Acceptance criteria",
+            "Appendix 1: Version control",
+            "Appendix 2: Glossary",
+        ),
+        strict=True,
+    )
 )
 
 PARTICIPANT_LABELS = tuple(label for _, label in PARTICIPANT_COLUMNS)
@@ -75,6 +92,16 @@ NUMBER_WORDS = {
 
 
 @dataclass(frozen=True)
+class OtherPart:
+    """Another part of a modification in scope: where it is implemented (schema 2)."""
+
+    part_label: str
+    release_name: str
+    go_live_date: datetime.date
+    same_release: bool = False
+
+
+@dataclass(frozen=True)
 class RidModification:
     reference: str
     title: str
@@ -85,12 +112,56 @@ class RidModification:
     approved: bool
     part_label: str = ""
     impacts_dcc_systems: bool = False
+    # Schema 2: the other parts of a partially implemented modification and their releases.
+    other_parts: tuple[OtherPart, ...] = ()
 
     @property
     def label(self):
         """MP106 'CHISM update for Unknown WAN Variant' (part 2)"""
         part = f" ({self.part_label})" if self.part_label else ""
         return quoted_label(self.reference, self.title, part)
+
+
+@dataclass(frozen=True)
+class ImpactCell:
+    """A cell of the DCC System impact table: "yes" (a tick), "tbc" or "no" (blank), with the
+    number of its footnote (None for none)."""
+
+    value: str
+    footnote: int | None = None
+
+    @property
+    def spoken(self):
+        """What a screen reader says for the cell (the tick alone is not enough)."""
+        return {"yes": "Yes", "tbc": "To be confirmed"}.get(self.value, "No")
+
+
+@dataclass(frozen=True)
+class SystemImpactRow:
+    """A modification in scope that impacts the DCC Systems, with its DUIS, GBCS and CH
+    firmware impacts (schema 2)."""
+
+    reference: str
+    title: str
+    url: str
+    duis: ImpactCell
+    gbcs: ImpactCell
+    ch_firmware: ImpactCell
+
+    @property
+    def label(self):
+        return quoted_label(self.reference, self.title)
+
+    @property
+    def cells(self):
+        """DUIS, GBCS, CH firmware: the table's column order."""
+        return (self.duis, self.gbcs, self.ch_firmware)
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -142,7 +213,7 @@ class TimelineRow:
     date: datetime.date
     event: str
     notes: str
-    end_date: datetime.date | None = None  # a window (schema 2): "1 Jun 21 - 30 Jul 21"
+    end_date: datetime.date | None = None  # a window (schema 3): "1 Jun 21 - 30 Jul 21"
 
     @property
     def when(self):
@@ -232,6 +303,22 @@ class Rid:
     contents_pages: tuple[tuple[str, int], ...] = ()
     schema: int = SCHEMA
     managed_by: str = "SECAS"
+    # -- schema 2: which sentence the data asks for where the RID has a choice (the wording
+    # itself is in the template), the DCC System impact table and the acronyms the glossary
+    # does not define. Defaults are what a schema 1 version said.
+    # "" (no such subsection, schema 1), "table", "documentation_only"
+    system_impacts_wording: str = ""
+    system_impacts: tuple[SystemImpactRow, ...] = ()
+    system_footnotes: tuple[Footnote, ...] = ()
+    # "none": There are no DCC impacts; "not_summarised": DCC impacted, no summary typed
+    dcc_impacts_wording: str = "none"
+    # "text", "required", "required_no_system_impact", "not_agreed", "not_required"
+    test_strategy_wording: str = "not_required"
+    # "text", "none", "not_described" (UIT needed, impacts on Users not typed)
+    user_testing_wording: str = "none"
+    # "text", "estimate", "none" (will not incur), "not_estimated"
+    dcc_costs_wording: str = "none"
+    glossary_unknown: tuple[str, ...] = ()
 
     # -- presentation helpers (no queries, no decisions about permissions) --
 
@@ -256,6 +343,15 @@ class Rid:
         name = name if name.endswith("Release") else f"{name} \u2013 SEC Release"
         version = f"v{self.version}" if self.version else "(live draft)"
         return f"{name} Implementation Document {version}"
+
+    @property
+    def contents(self):
+        """[(anchor, label, page number or None)] of the Contents, in order."""
+        pages = self.pages
+        return [
+            (anchor, label, pages.get(anchor.removeprefix("rid-").replace("-", "_")))
+            for anchor, label in CONTENTS_LABELS
+        ]
 
     @property
     def pages(self):
@@ -317,6 +413,24 @@ class Rid:
         return join_words(phases)
 
     @property
+    def testing_phases_not_required(self):
+        """The test phases this release does not need, e.g. 'User Integration Testing (UIT)'."""
+        phases = []
+        if not self.pit_required:
+            phases.append("Pre-Integration Testing (PIT)")
+        if not self.sit_required:
+            phases.append("Systems Integration Testing (SIT)")
+        if not self.uit_required:
+            phases.append("User Integration Testing (UIT)")
+        return join_words(phases)
+
+    @property
+    def title_parts(self):
+        """(release name, "(24 June 2021)" with no-break spaces): the cover title, whose date
+        never breaks across lines."""
+        return self.release_name, "(" + long_date(self.go_live_date).replace(" ", "\u00a0") + ")"
+
+    @property
     def dcc_cost_text(self):
         return money(self.dcc_cost) if self.dcc_cost else ""
 
@@ -350,12 +464,53 @@ class Rid:
 # schema added (with the value an older version meant) and renames what it renamed; it never
 # changes what an older version said.
 def _upgrade_1_to_2(data):
-    """Schema 2 gave timeline rows an end date (a window); every earlier row was a single day."""
-    data["timeline"] = [{**row, "end_date": None} for row in data.get("timeline", [])]
-    return data
+    """Schema 1 -> 2. Schema 1 chose its sentences in the template from the data it stored;
+    schema 2 stores the choice. This step makes the choices schema 1 made, so a version issued
+    before says exactly what it said: no DCC System impact subsection, "There are no DCC
+    impacts" whenever no DCC impact row was typed, the test strategy, User testing and DCC
+    cost sentences by the rules of the time, and no SECAS closing sentence without cost lines
+    (schema 1 printed it only after them)."""
+    testing = data.get("pit_required") or data.get("sit_required") or data.get("uit_required")
+    if data.get("test_strategy_text"):
+        strategy = "text"
+    elif testing:
+        strategy = "required"
+    elif data.get("impacts_dcc_systems"):
+        strategy = "not_agreed"
+    else:
+        strategy = "not_required"
+    if data.get("dcc_costs_text"):
+        costs = "text"
+    elif data.get("dcc_cost"):
+        costs = "estimate"
+    else:
+        costs = "none"
+    return {
+        **data,
+        "system_impacts_wording": "",
+        "system_impacts": [],
+        "system_footnotes": [],
+        "dcc_impacts_wording": "none",
+        "test_strategy_wording": strategy,
+        "user_testing_wording": "text" if data.get("user_testing_text") else "none",
+        "dcc_costs_wording": costs,
+        "secas_costs_note": data.get("secas_costs_note", "") if data.get("secas_costs") else "",
+        "glossary_unknown": [],
+        "schema": 2,
+    }
 
 
-UPGRADES = {1: _upgrade_1_to_2}
+def _upgrade_2_to_3(data):
+    """Schema 3 gave timeline rows an end date (a window, "1 Jun 21 - 30 Jul 21"); every
+    earlier row was a single day."""
+    return {
+        **data,
+        "timeline": [{**row, "end_date": None} for row in data.get("timeline", [])],
+        "schema": 3,
+    }
+
+
+UPGRADES = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 
 
 def upgrade(data):
@@ -437,18 +592,27 @@ def version_key(number):
 # -- building ----------------------------------------------------------------------------------
 
 
-def _rid_modification(item):
+def _rid_modification(item, others=()):
     m = item.modification
     return RidModification(
         reference=m.reference,
         title=m.title,
-        summary=m.rid_summary,
+        summary=item.rid_summary or m.rid_summary,
         url=m.web_url,
         status=m.status,
         status_label=m.get_status_display(),
         approved=m.status in APPROVED_STATUSES,
         part_label=item.part_label,
-        impacts_dcc_systems=m.impacts_dcc_systems,
+        impacts_dcc_systems=impacts.item_impacts(item).impacts_dcc_systems,
+        other_parts=tuple(
+            OtherPart(
+                part_label=other.part_label,
+                release_name=other.release.name,
+                go_live_date=other.release.go_live_date,
+                same_release=other.release_id == item.release_id,
+            )
+            for other in others
+        ),
     )
 
 
@@ -462,6 +626,77 @@ def _impacts(items):
     matrix = impacts.document_matrix(items)
     document_rows = [MatrixRow(row.label, tuple(row.ticks)) for row in matrix.rows]
     return participant, documents, tuple(matrix.columns), document_rows
+
+
+def _system_impacts(items):
+    """The DCC System impact table (rows) and its footnotes, numbered in order of first
+    appearance; a footnote text used twice keeps its number."""
+    numbers = {}
+
+    def cell(impact):
+        if not impact.footnote:
+            return ImpactCell(impact.value)
+        number = numbers.setdefault(impact.footnote, len(numbers) + 1)
+        return ImpactCell(impact.value, number)
+
+    rows = []
+    for row in impacts.system_impact_rows(items):
+        m = row.modification
+        rows.append(
+            SystemImpactRow(
+                reference=m.reference,
+                title=m.title,
+                url=m.web_url,
+                duis=cell(row.duis),
+                gbcs=cell(row.gbcs),
+                ch_firmware=cell(row.ch_firmware),
+            )
+        )
+    footnotes = tuple(Footnote(number, text) for text, number in numbers.items())
+    return tuple(rows), footnotes
+
+
+# -- the sentences the data chooses (the wording is in the template) ---------------------------
+
+
+def dcc_impacts_wording(*, dcc_impact_rows, dcc_ticked, impacts_dcc_systems, testing, dcc_cost):
+    """'none' ("There are no DCC impacts for this release.") only when nothing in the data says
+    the DCC is impacted; 'not_summarised' when something does (a DCC tick in the participant
+    matrix, a DCC System impact, a test phase, a DCC cost) but no DCC impact row was typed.
+    With DCC impact rows the table is shown and this is not used."""
+    if dcc_impact_rows:
+        return "table"
+    impacted = dcc_ticked or impacts_dcc_systems or testing or bool(dcc_cost)
+    return "not_summarised" if impacted else "none"
+
+
+def test_strategy_wording(*, text, testing, impacts_dcc_systems):
+    """Which test strategy sentence (R12): the analyst's text; the phases required; phases
+    ticked while no modification in scope impacts the DCC Systems (no claim about them); DCC
+    System impact but no phase agreed; or the seed's "will not impact the DCC Systems"."""
+    if text:
+        return "text"
+    if testing:
+        return "required" if impacts_dcc_systems else "required_no_system_impact"
+    return "not_agreed" if impacts_dcc_systems else "not_required"
+
+
+def user_testing_wording(*, text, uit_required):
+    """The analyst's User testing text; "There are no User testing impacts" only when no UIT is
+    needed; otherwise say they have not been described."""
+    if text:
+        return "text"
+    return "not_described" if uit_required else "none"
+
+
+def dcc_costs_wording(*, text, dcc_cost):
+    """The analyst's text; an estimate; "will not incur any implementation costs" only for a
+    cost of 0 entered for this release; otherwise "has not estimated" (nothing entered)."""
+    if text:
+        return "text"
+    if dcc_cost is None or dcc_cost == "":
+        return "not_estimated"
+    return "estimate" if Decimal(dcc_cost) > 0 else "none"
 
 
 def history_rows(release, *, before=None):
@@ -479,24 +714,59 @@ def history_rows(release, *, before=None):
 
 
 _TAGS = re.compile(r"<[^>]+>")
+# An acronym: two or more capital letters (digits may follow: SMETS2, SR12.1 -> SR), a plural
+# "s" allowed (IHDs, PPMIDs), not inside a word.
+_ACRONYM = re.compile(r"(?<![\w\u2019'-])([A-Z](?:[A-Z]|[0-9](?=[A-Z]))*[A-Z])[0-9]*(s?)(?![\w])")
+# Modification and Change Request references, and the codes of SEC documents ("Appendix AD"),
+# are not acronyms.
+_NOT_ACRONYMS = re.compile(
+    r"\b(?:SECMP[0-9]{4}|MP[0-9]{3,4}[A-Z]?|DP[0-9]{3,4}|CR(?:[0-9]{3,5}|TBC))\b"
+    r"|\b(?:Appendix|Appendices|Section|Sections|Schedule|Schedules)\s+[A-Z]{1,2}\b"
+)
+
+
+def acronyms_in(text):
+    """The acronyms a text uses, as written, in order of first use, each once: every word of
+    two or more capital letters, plurals included ("IHD", "PPMIDs", "SR" for "SR12.1"), leaving
+    out modification and Change Request references and SEC document codes (Appendix AD)."""
+    text = _NOT_ACRONYMS.sub(" ", text)
+    found = {}
+    for match in _ACRONYM.finditer(text):
+        found.setdefault(match.group(1) + match.group(2), None)
+    return list(found)
+
+
+def _word(acronym):
+    return re.compile(r"(?<![A-Za-z0-9])" + re.escape(acronym) + r"s?(?![A-Za-z0-9])")
 
 
 def acronyms_used(text, entries):
-    """The glossary entries whose acronym appears in text as a word of its own (case-sensitive),
-    in glossary order."""
-    found = []
+    """(glossary rows, acronyms not in the glossary) for a text: the glossary entries whose
+    acronym the text uses as a word of its own, singular or plural (IHD for "IHDs"), in
+    glossary order; and the acronyms the text uses that no entry defines, alphabetically.
+
+    A word written as a plural ("PPMIDs") is defined by an entry for it ("PPMIDs") or for its
+    singular ("PPMID")."""
+    rows = []
+    defined = set()
+    tokens = set(acronyms_in(text))
     for entry in entries:
-        pattern = r"(?<![A-Za-z0-9])" + re.escape(entry.acronym) + r"(?![A-Za-z0-9])"
-        if re.search(pattern, text):
-            found.append(GlossaryRow(entry.acronym, entry.full_term))
-    return tuple(found)
+        if {entry.acronym, entry.acronym + "s"} & tokens or _word(entry.acronym).search(text):
+            rows.append(GlossaryRow(entry.acronym, entry.full_term))
+            defined.add(entry.acronym)
+    unknown = set()
+    for written in acronyms_in(text):
+        singular = written[:-1] if written.endswith("s") else written
+        if written not in defined and singular not in defined:
+            unknown.add(singular)
+    return tuple(rows), tuple(sorted(unknown))
 
 
 def document_text(rid):
     """The words of the document (every section, screen wording) as plain text; used to find the
     acronyms it uses."""
     html = render_to_string("releases/rid/_document.html", {"rid": rid, "for_glossary": True})
-    return strip_tags(html)
+    return html_module.unescape(_TAGS.sub(" ", html))
 
 
 def build_rid(release, *, version="", version_date=None, changes="", today=None):
@@ -512,9 +782,17 @@ def build_rid(release, *, version="", version_date=None, changes="", today=None)
     today = today or timezone.localdate()
     release = selectors.release_for_page(release.slug)
     items = selectors.in_scope(selectors.scope_items(release))
-    mods = [_rid_modification(i) for i in items]
+    others = selectors.other_parts(items)
+    mods = [
+        _rid_modification(i, [o for o in others.get(i.modification_id, ()) if o.pk != i.pk])
+        for i in items
+    ]
     approved = tuple(m for m in mods if m.approved)
     targeted = tuple(m for m in mods if not m.approved)
+    system_rows, system_footnotes = _system_impacts(items)
+    impacts_dcc_systems = bool(system_rows)
+    testing = release.pit_required or release.sit_required or release.uit_required
+    dcc_cost = str(release.dcc_cost) if release.dcc_cost is not None else ""
 
     participant_rows, documents, document_columns, document_matrix = _impacts(items)
     party_by_key = {p.participant: p for p in release.party_impacts.all()}
@@ -556,13 +834,13 @@ def build_rid(release, *, version="", version_date=None, changes="", today=None)
         timeline=tuple(
             TimelineRow(t.date, t.event, t.notes, t.end_date) for t in release.timeline.all()
         ),
-        impacts_dcc_systems=any(m.impacts_dcc_systems for m in mods),
+        impacts_dcc_systems=impacts_dcc_systems,
         pit_required=release.pit_required,
         sit_required=release.sit_required,
         uit_required=release.uit_required,
         test_strategy_text=release.test_strategy_text,
         user_testing_text=release.user_testing_text,
-        dcc_cost=str(release.dcc_cost) if release.dcc_cost is not None else "",
+        dcc_cost=dcc_cost,
         dcc_costs_text=release.dcc_costs_text,
         secas_costs=tuple(
             CostLine(c.activity, str(c.effort_days), str(c.cost), c.is_maximum)
@@ -572,14 +850,37 @@ def build_rid(release, *, version="", version_date=None, changes="", today=None)
         acceptance_criteria=tuple(a.text for a in release.acceptance_criteria.all()),
         history=tuple(history),
         built_at=timezone.now().isoformat(timespec="seconds"),
+        system_impacts_wording="table" if system_rows else "documentation_only",
+        system_impacts=system_rows,
+        system_footnotes=system_footnotes,
+        dcc_impacts_wording=dcc_impacts_wording(
+            dcc_impact_rows=bool(release.dcc_impacts.all()),
+            dcc_ticked=any(row.cells[-1] for row in participant_rows),
+            impacts_dcc_systems=impacts_dcc_systems,
+            testing=testing,
+            dcc_cost=release.dcc_cost,
+        ),
+        test_strategy_wording=test_strategy_wording(
+            text=release.test_strategy_text,
+            testing=testing,
+            impacts_dcc_systems=impacts_dcc_systems,
+        ),
+        user_testing_wording=user_testing_wording(
+            text=release.user_testing_text, uit_required=release.uit_required
+        ),
+        dcc_costs_wording=dcc_costs_wording(text=release.dcc_costs_text, dcc_cost=dcc_cost),
     )
-    glossary = acronyms_used(document_text(rid), list(GlossaryEntry.objects.all()))
-    return dataclasses.replace(rid, glossary=glossary)
+    glossary, unknown = acronyms_used(document_text(rid), list(GlossaryEntry.objects.all()))
+    return dataclasses.replace(rid, glossary=glossary, glossary_unknown=unknown)
 
 
 __all__ = [
     "Rid",
     "RidModification",
+    "OtherPart",
+    "SystemImpactRow",
+    "ImpactCell",
+    "Footnote",
     "ChangeRequestRef",
     "MatrixRow",
     "ImpactRow",

@@ -12,6 +12,7 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 
 from secrelease.forms import PlausibleDateField, date_widget
+from secrelease.printable import validate_printable
 
 from ..models import BaselineScope, RidVersionKind
 
@@ -63,8 +64,16 @@ class RidIssueForm(forms.Form):
         "before it is issued. The reason is shown on the version.",
     )
 
-    def __init__(self, *args, numbers=None, **kwargs):
+    issue_anyway = forms.BooleanField(
+        label="I have read what the checks found and issue this version anyway",
+        required=False,
+    )
+
+    def __init__(self, *args, numbers=None, findings=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.findings = list(findings)
+        if not self.findings:
+            del self.fields["issue_anyway"]
         if numbers:
             self.fields["kind"].choices = [
                 (value, f"{label}: version {numbers[value]}")
@@ -83,10 +92,13 @@ class RidIssueForm(forms.Form):
                 "panel_meeting_date",
             ),
             Fieldset("Issuing without review (exceptional)", "unreviewed_reason"),
+            *(["issue_anyway"] if self.findings else []),
         )
 
     def clean_changes(self):
-        return " ".join(self.cleaned_data["changes"].split())
+        changes = " ".join(self.cleaned_data["changes"].split())
+        validate_printable(changes)
+        return changes
 
 
 class RidRedraftForm(forms.Form):

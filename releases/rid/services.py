@@ -196,6 +196,12 @@ def rid_other_changes(old, new, *, scope_changed):
     if old is None:
         return []
     d = diff(old, new)
+
+    def section(key):
+        # Which sentence the data chose (the *_wording fields) follows from the data compared
+        # beside it (the scope, the test phases, the DCC cost): not a change of its own.
+        return [c for c in d.section(key) if not c.field.endswith("_wording")]
+
     phrases = []
     if old.go_live_date != new.go_live_date:
         phrases.append(f"the go-live date moving to {long_date(new.go_live_date)}")
@@ -212,20 +218,20 @@ def rid_other_changes(old, new, *, scope_changed):
         phrases.append(f"DCC Change Request{'s' if len(removed) > 1 else ''} {refs} being removed")
     if crs and not (added or removed):
         phrases.append("changes to the DCC Change Requests")
-    if not scope_changed and d.section("impacts"):
+    if not scope_changed and section("impacts"):
         phrases.append("changes to the impacts")
     timeline = [
         c
-        for c in d.section("timeline")
+        for c in section("timeline")
         if not (old.go_live_date != new.go_live_date and "Release go-live" in c.what)
     ]
     if timeline:
         phrases.append("changes to the timeline")
-    if d.section("testing"):
+    if section("testing"):
         phrases.append("changes to the test strategy")
-    if d.section("costs"):
+    if section("costs"):
         phrases.append("changes to the costs")
-    if d.section("criteria"):
+    if section("criteria"):
         phrases.append("changes to the acceptance criteria")
     wording = [
         c
@@ -344,9 +350,12 @@ def _rid_freeze(
     reviewed_by=None,
     unreviewed_reason="",
     rid=None,
+    findings=(),
 ):
     """Build (or take `rid`, the live value), render and store the next version; record the
-    Panel baseline of a baseline version and the rid.issued Event."""
+    Panel baseline of a baseline version and the rid.issued Event. `findings`: what the pre-issue
+    checks found wrong with the draft (releases.rid.checks) and the analyst confirmed issuing
+    anyway, recorded in the Event (data["findings_confirmed"] and its reason)."""
     number = rid_next_number(release, kind)
     major, minor = (int(n) for n in number.split("."))
     baseline = None
@@ -390,7 +399,13 @@ def _rid_freeze(
         summary=f"RID version {number} of {release.name} issued"
         + (f" ({version.get_kind_display().lower()})" if kind != "issued" else "")
         + ("" if reviewed_by else " without review"),
-        reason=changes if reviewed_by else f"{changes} Issued without review: {unreviewed_reason}",
+        reason=(changes if reviewed_by else f"{changes} Issued without review: {unreviewed_reason}")
+        + (
+            f"\nIssued despite {len(findings)} finding(s) of the pre-issue checks, confirmed by "
+            "the analyst."
+            if findings
+            else ""
+        ),
         effective_date=date,
         data={
             "version": number,
@@ -401,6 +416,7 @@ def _rid_freeze(
             "prepared_by": prepared_by.pk,
             "reviewed_by": reviewed_by.pk if reviewed_by else None,
             "unreviewed_reason": unreviewed_reason,
+            **({"findings_confirmed": list(findings)} if findings else {}),
         },
     )
     if baseline is not None:
@@ -421,6 +437,8 @@ def rid_issue_version(
     panel_decision="",
     panel_meeting_date=None,
     unreviewed_reason="",
+    findings=(),
+    findings_confirmed=False,
 ):
     """Issue the next version of a release's RID from the live data (R17) and freeze it, without
     another analyst's review: `unreviewed_reason` (why it cannot wait for a review) is required
@@ -430,13 +448,18 @@ def rid_issue_version(
     whole number, recording baseline_scope "system"/"full", the Panel decision and the Panel
     meeting date, and the PanelBaseline that the release's baseline dates follow). The Rid is
     built as of now with this version's row added to its document history; its JSON content, PDF
-    bytes and their SHA-256 are stored and never change. Raises ValidationError per field.
+    bytes and their SHA-256 are stored and never change. `findings`: what the pre-issue checks
+    found wrong with the draft (releases.rid.checks); with any, `findings_confirmed` must be true
+    (the analyst issues anyway) and they are recorded (see _rid_freeze). Raises ValidationError
+    per field.
     """
     release = Release.objects.select_for_update().get(pk=release.pk)
     changes = (changes or "").strip()
     unreviewed_reason = (unreviewed_reason or "").strip()
-    _issue_errors(
+    _issue_errors_with_findings(
         release,
+        findings=findings,
+        findings_confirmed=findings_confirmed,
         kind=kind,
         date=date,
         changes=changes,
@@ -456,6 +479,7 @@ def rid_issue_version(
         panel_meeting_date=panel_meeting_date,
         prepared_by=actor,
         unreviewed_reason=unreviewed_reason,
+        findings=findings,
     )
 
 
@@ -479,11 +503,15 @@ def rid_issue_check(
     panel_decision="",
     panel_meeting_date=None,
     unreviewed_reason="",
+    findings=(),
+    findings_confirmed=False,
 ):
     """Raise the ValidationError rid_issue_version would raise for these values, without
     rendering anything: the issue page checks before it queues the worker (releases.jobs)."""
-    _issue_errors(
+    _issue_errors_with_findings(
         release,
+        findings=findings,
+        findings_confirmed=findings_confirmed,
         kind=kind,
         date=date,
         changes=(changes or "").strip(),
@@ -517,15 +545,20 @@ def rid_review_submit(
     baseline_scope="",
     panel_decision="",
     panel_meeting_date=None,
+    findings=(),
+    findings_confirmed=False,
 ):
     """Propose the next version for review by another analyst: the kind, date, Changes text and
     baseline details are kept with the SHA-256 of the live RID value (rid_value_hash), so the
-    reviewer approves exactly this. One review waits per release at a time. Raises
-    ValidationError per field."""
+    reviewer approves exactly this. One review waits per release at a time. `findings`: what the
+    pre-issue checks found; with any, `findings_confirmed` must be true; they are recorded with
+    the submission and, on approval, in the issue Event. Raises ValidationError per field."""
     release = Release.objects.select_for_update().get(pk=release.pk)
     changes = (changes or "").strip()
-    _issue_errors(
+    _issue_errors_with_findings(
         release,
+        findings=findings,
+        findings_confirmed=findings_confirmed,
         kind=kind,
         date=date,
         changes=changes,
@@ -562,9 +595,45 @@ def rid_review_submit(
         summary=f"RID version {number} of {release.name} submitted for review",
         reason=changes,
         effective_date=date,
-        data={"review": review.pk, "version": number, "kind": kind, "rid_hash": review.rid_hash},
+        data={
+            "review": review.pk,
+            "version": number,
+            "kind": kind,
+            "rid_hash": review.rid_hash,
+            **({"findings_confirmed": list(findings)} if findings else {}),
+        },
     )
     return review
+
+
+def _issue_errors_with_findings(release, *, findings, findings_confirmed, **fields):
+    """_issue_errors, and the confirmation the pre-issue findings need, reported together."""
+    errors = {}
+    try:
+        _issue_errors(release, **fields)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if findings and not findings_confirmed:
+        count = len(findings)
+        errors.setdefault("issue_anyway", []).append(
+            ValidationError(
+                f"The checks found {count} thing{'s' if count != 1 else ''} wrong with this "
+                "draft (listed above): fix them, or tick this box to issue it as it is."
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _confirmed_findings(review):
+    """The pre-issue findings the analyst confirmed when submitting `review`."""
+    submitted = (
+        Event.objects.about(review.release)
+        .filter(action="rid.review_submitted", data__review=review.pk)
+        .order_by("-at")
+        .first()
+    )
+    return submitted.data.get("findings_confirmed", []) if submitted else []
 
 
 def _pending_for_review(actor, review, verb):
@@ -604,6 +673,7 @@ def rid_review_approve(*, actor, review):
         panel_meeting_date=review.panel_meeting_date,
         prepared_by=review.submitted_by,
         reviewed_by=actor,
+        findings=_confirmed_findings(review),
     )
     review.state = RidReviewState.APPROVED
     review.reviewed_by = actor

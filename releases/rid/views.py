@@ -5,7 +5,10 @@ Who sees what (issue 4):
 - SECAS analysts: the live draft and every version; they issue versions.
 - Panel members: every issued version, the list, the comparison and the PDFs; never the draft.
 - Anyone, logged in or not: issued versions of White releases, unless settings.PUBLIC_WHITE_RIDS
-  is off. Amber, Green and Red releases are never public.
+  is off. Amber, Green and Red releases are never public, and neither is a version that was not
+  issued White: classification follows the document (a version's stored content holds the
+  classification it was issued with), so a version issued Amber stays restricted after its
+  release is made White.
 
 An issued version is always shown from what was stored when it was issued (content JSON and PDF
 bytes), never rebuilt from the register.
@@ -21,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,6 +49,7 @@ from ..models import (
     RidVersionKind,
 )
 from . import services
+from .checks import rid_findings
 from .diff import diff as rid_diff_of
 from .document import (
     Rid,
@@ -97,6 +102,24 @@ def _refuse_versions(request):
     raise PermissionDenied("Only SECAS analysts and Panel members can read this RID.")
 
 
+def public_version_filter():
+    """Versions the public may read (their release being White): those issued White."""
+    return Q(content__classification=Classification.WHITE)
+
+
+def readable_versions(user, release, versions):
+    """Of `versions` (of `release`), those `user` may read: all for analysts and Panel members;
+    for anyone else those issued White (one query)."""
+    if can_read(user):
+        return versions
+    public = set(
+        RidVersion.objects.filter(public_version_filter(), release=release).values_list(
+            "pk", flat=True
+        )
+    )
+    return [v for v in versions if v.pk in public]
+
+
 def versions_reader(view):
     """Views of issued versions: the view gets the release and its issued versions (oldest
     first, without content or PDF; one query: document.release_with_versions) instead of the
@@ -110,7 +133,12 @@ def versions_reader(view):
             raise Http404("No release with that address.")
         if not may_read_versions(request.user, release):
             return _refuse_versions(request)
-        return view(request, release, versions, *args, **kwargs)
+        readable = readable_versions(request.user, release, versions)
+        number = kwargs.get("number")
+        if len(readable) != len(versions) and number not in {v.number for v in readable}:
+            if number in {v.number for v in versions}:
+                return _refuse_versions(request)  # a version not issued White
+        return view(request, release, readable, *args, **kwargs)
 
     return wrapper
 
@@ -216,14 +244,18 @@ def _issue_page(request, release, form, *, status=200):
             "redrafts": [(key, label) for key, (label, _k, _s) in REDRAFTS.items()],
             "latest": (rid_versions(release) or [None])[-1],
             "pending": services.rid_pending_review(release),
+            "findings": form.findings,
         },
         status=status,
     )
 
 
 def _issue_form(release, data=None, **kwargs):
+    """The issue form, with what the pre-issue checks find wrong with the live draft (listed
+    above it; the analyst fixes them or confirms: form.findings)."""
     numbers = {kind: services.rid_next_number(release, kind) for kind in RidVersionKind.values}
-    return RidIssueForm(data, numbers=numbers, **kwargs)
+    findings = rid_findings(release, build_rid(release))
+    return RidIssueForm(data, numbers=numbers, findings=findings, **kwargs)
 
 
 def _redrafted_form(release, post):
@@ -261,6 +293,9 @@ def rid_issue(request, slug):
                 "panel_decision": data["panel_decision"] or "",
                 "panel_meeting_date": data["panel_meeting_date"],
                 "unreviewed_reason": data["unreviewed_reason"] or "",
+                # What the pre-issue checks found, and the analyst's confirmation (recorded).
+                "findings": [f.message for f in form.findings],
+                "findings_confirmed": bool(data.get("issue_anyway")),
             }
             try:
                 services.rid_issue_check(release=release, **values)
@@ -326,6 +361,8 @@ def rid_review_submit(request, slug):
                 baseline_scope=data["baseline_scope"] or "",
                 panel_decision=data["panel_decision"] or "",
                 panel_meeting_date=data["panel_meeting_date"],
+                findings=[f.message for f in form.findings],
+                findings_confirmed=bool(data.get("issue_anyway")),
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -451,9 +488,10 @@ def rid_review_withdraw(request, slug, pk):
 # -- issued versions (Panel, analysts, public for White) ----------------------------------------
 
 
-def version_json_bytes(release, version):
+def version_json_bytes(release, version, content=None):
     """The bytes of a version's JSON download, made only from what was stored when it was
-    issued, so they (and their SHA-256) never change."""
+    issued, so they (and their SHA-256) never change. `content`: the stored content when the
+    caller has it already (else one query)."""
     data = {
         "release": release.slug,
         "version": version.number,
@@ -467,17 +505,17 @@ def version_json_bytes(release, version):
         ),
         "issued_at": version.issued_at.isoformat(),
         "pdf_sha256": version.pdf_sha256,
-        "content": _content(version),
+        "content": _content(version) if content is None else content,
     }
     return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def json_sha256(release, version):
+def json_sha256(release, version, content=None):
     """The SHA-256 of version_json_bytes, computed once per version and kept for good
     (secrelease.caching.immutable: the version never changes)."""
     return caching.immutable(
         ("rid-json-sha256", version.pk, version.pdf_sha256),
-        lambda: hashlib.sha256(version_json_bytes(release, version)).hexdigest(),
+        lambda: hashlib.sha256(version_json_bytes(release, version, content)).hexdigest(),
     )
 
 
@@ -487,8 +525,10 @@ def rid_version_list(request, release, versions):
     """Every issued version, newest first, with who prepared, reviewed and issued it, the Panel
     decision of a baseline and the SHA-256 of its PDF and of its JSON."""
     versions = list(reversed(versions))
+    # The contents of every version in one query, so the page keeps its number of queries.
+    contents = dict(RidVersion.objects.filter(release=release).values_list("pk", "content"))
     for v in versions:
-        v.json_sha256 = json_sha256(release, v)
+        v.json_sha256 = json_sha256(release, v, contents[v.pk])
     return render(
         request,
         "releases/rid/rid_version_list.html",
@@ -513,6 +553,8 @@ def rid_version(request, slug, number):
     page = caching.revised(key, lambda: _version_page(request, slug, number))
     if not may_read_versions(request.user, page["release"]):
         return _refuse_versions(request)
+    if page["blocks"] is not None and not page["issued_white"] and not can_read(request.user):
+        return _refuse_versions(request)  # a version not issued White
     if page["blocks"] is None:
         raise Http404(f"{page['release'].name} has no RID version {number}.")
     return render(request, "_cached_page.html", {"blocks": page["blocks"]})
@@ -526,6 +568,8 @@ def _version_page(request, slug, number):
     version = next((v for v in versions if v.number == number), None)
     if version is None:
         return {"release": access, "blocks": None}
+    issued_white = RidVersion.objects.filter(public_version_filter(), pk=version.pk).exists()
+    versions = readable_versions(request.user, release, versions)
     previous = [v for v in versions if (v.major, v.minor) < (version.major, version.minor)]
     context = {
         "release": release,
@@ -540,6 +584,7 @@ def _version_page(request, slug, number):
     }
     return {
         "release": access,
+        "issued_white": issued_white,
         "blocks": caching.render_blocks(request, "releases/rid/rid_page.html", context),
     }
 

@@ -321,7 +321,8 @@ def test_the_modification_forms_use_a_fixed_number_of_queries(analyst, analyst_c
     pages = {
         reverse("modifications:modification_create"): 3,  # session, user, catalogue
         # and the lookup, the row, its documents, the row as it is
-        reverse("modifications:modification_edit", args=[reference]): 7,
+        # 8: the edit form also reads the latest Event, to refuse a lost update (who changed it)
+        reverse("modifications:modification_edit", args=[reference]): 8,
     }
     for url, expected in pages.items():
         with CaptureQueriesContext(connection) as ctx:

@@ -7,7 +7,15 @@ from decimal import Decimal
 from modifications import services as register
 from modifications.models import SECDocument
 from releases import services
-from releases.models import AcceptanceCriterion, DccImpact, PartyImpact, SecasCostLine
+from releases.models import (
+    AcceptanceCriterion,
+    DccImpact,
+    GlossaryEntry,
+    OtherCodeImpact,
+    PartyImpact,
+    SecasCostLine,
+    TimelineEvent,
+)
 from tests.factories import make_release
 
 D = datetime.date
@@ -59,14 +67,19 @@ JUNE_2021_MODS = [
 ]
 
 GLOSSARY = [
-    ("DCC", "Data Communication Company"),
+    ("DCC", "Data Communications Company"),
     ("PIT", "Pre-Integration Testing"),
     ("RID", "Release Implementation Document"),
     ("SEC", "Smart Energy Code"),
     ("SECAS", "Smart Energy Code Administrator and Secretariat"),
     ("SR", "Service Request"),
-    ("SIT", "System Integration Testing"),
+    ("SIT", "Systems Integration Testing"),
     ("UIT", "User Integration Testing"),
+    ("CH", "Communications Hub"),
+    ("CHISM", "CH Installation and Maintenance Support Materials"),
+    ("SM", "Smart Metering"),
+    ("SMKI", "Smart Metering Key Infrastructure"),
+    ("WAN", "Wide Area Network"),
     # In the glossary but not used by the June 2021 RID:
     ("DUIS", "DCC User Interface Specification"),
     ("GBCS", "GB Companion Specification"),
@@ -97,6 +110,9 @@ def june_2021(actor, *, approved=True):
         system_baseline_date=D(2020, 7, 17),
         full_baseline_date=D(2020, 12, 11),
         sec_version="40.0",
+        dcc_cost=Decimal(0),
+        secas_costs_note="This cost has already been accounted for in the SECAS budget, and so "
+        "Parties will not incur any additional costs.",
     )
     for reference, title, summary, impacts, documents in JUNE_2021_MODS:
         flags = dict(
@@ -200,3 +216,438 @@ def release_of_size(actor, n, *, slug="big", first_number=1000):
             reason="Test",
         )
     return release
+
+
+# -- Releases the demo does not hold, with invented data (tests/releases/rid/test_any_release.py) --
+
+SYSTEM_GLOSSARY = [
+    ("CH", "Communications Hub"),
+    ("CTSD", "Common Test Scenarios Document"),
+    ("DCC", "Data Communications Company"),
+    ("DSP", "Data Service Provider"),
+    ("DUIS", "DCC User Interface Specification"),
+    ("GB", "Great Britain"),
+    ("GBCS", "GB Companion Specification"),
+    ("IHD", "In-Home Display"),
+    ("PIT", "Pre-Integration Testing"),
+    ("REC", "Retail Energy Code"),
+    ("RID", "Release Implementation Document"),
+    ("SEC", "Smart Energy Code"),
+    ("SECAS", "Smart Energy Code Administrator and Secretariat"),
+    ("SIT", "Systems Integration Testing"),
+    ("TBC", "To be confirmed"),
+    ("UIT", "User Integration Testing"),
+]
+
+# (reference, title, summary, status, DCC Systems?, (DUIS, GBCS, CH firmware), footnotes,
+#  participants, documents)
+SYSTEM_MODS = [
+    (
+        "MP901",
+        "Quartz alert codes for prepayment meters",
+        "will add the Quartz alert codes to the DUIS and the GBCS.",
+        "approved",
+        True,
+        ("yes", "yes", "no"),
+        {},
+        "suppliers dcc",
+        [("appendix", "AD"), ("schedule", "8")],
+    ),
+    (
+        "MP902",
+        "Heron firmware window",
+        "will let the DCC schedule CH firmware updates in a nightly window.",
+        "approved",
+        True,
+        ("no", "no", "yes"),
+        {},
+        "dcc",
+        [("appendix", "I")],
+    ),
+    (
+        "MP904",
+        "Lantern tariff switching",
+        "will allow tariff switching requests to carry a future activation time.",
+        "report_phase",
+        True,
+        ("tbc", "yes", "tbc"),
+        {
+            "duis": "Two solution options remain, only one of which changes the DUIS",
+            "ch_firmware": "The Lantern Working Group decides on 3 March 2031",
+        },
+        "suppliers electricity_networks dcc",
+        [("appendix", "AD"), ("section", "H")],
+    ),
+    (
+        "MP906",
+        "Marigold gas readings",
+        "will add the Marigold gas reading to the daily extract.",
+        "approved",
+        True,
+        ("yes", "tbc", "no"),
+        {"gbcs": "The meter manufacturers review the GBCS change in April 2031"},
+        "suppliers gas_networks dcc",
+        [("appendix", "AD")],
+    ),
+    (
+        "MP907",
+        "Orchard IHD messages",
+        "will let Suppliers send Orchard messages to IHDs.",
+        "approved",
+        True,
+        ("yes", "yes", "yes"),
+        {},
+        "suppliers dcc",
+        [("schedule", "8")],
+    ),
+    (
+        "MP908",
+        "Pebble billing clarification",
+        "will clarify how Pebble charges are billed.",
+        "approved",
+        False,
+        ("no", "no", "no"),
+        {},
+        "other_sec_parties",
+        [("section", "J")],
+    ),
+    (
+        "MP909",
+        "Saffron security review",
+        "will set a yearly Saffron security review of the DCC.",
+        "change_board",
+        False,
+        ("no", "no", "no"),
+        {},
+        "dcc",
+        [("section", "G")],
+    ),
+    (
+        "MP910",
+        "Thistle registration data",
+        "will align Thistle registration data with the REC.",
+        "approved",
+        True,
+        ("yes", "no", "no"),
+        {},
+        "electricity_networks dcc",
+        [("appendix", "AD")],
+    ),
+    (
+        "MP911",
+        "Umber network alerts",
+        "will route Umber network alerts to Network Operators.",
+        "approved",
+        True,
+        ("no", "yes", "no"),
+        {},
+        "electricity_networks gas_networks dcc",
+        [("schedule", "8")],
+    ),
+]
+# MP903 is in two releases: its CTSD legal text in June 2031, its DSP changes in October 2031.
+SPLIT_MOD = ("MP903", "Juniper load control", "will introduce Juniper load control.")
+SPLIT_PARTS = {
+    "june": (
+        "CTSD legal text",
+        "will bring the Juniper legal text into the CTSD early.",
+        [("appendix", "R")],
+    ),
+    "october": (
+        "DSP changes",
+        "will change the DSP to send Juniper load control commands.",
+        [("appendix", "AD"), ("section", "H")],
+    ),
+}
+SYSTEM_PARTY_IMPACTS = {
+    "all": "Every Party will see the Quartz and Lantern codes in their DUIS responses.",
+    "suppliers": "Suppliers will update their systems for the Quartz alert codes.\n"
+    "Suppliers will send Orchard messages from their head end systems.",
+    "electricity": "Electricity Network Parties will receive Umber network alerts.",
+    "gas": "Gas Network Parties will receive the Marigold gas reading.",
+    "other": "Other SEC Parties will see the Pebble charges itemised.",
+}
+SYSTEM_DCC_IMPACTS = [
+    (
+        "DCC System changes",
+        "The DSP will process the Quartz alert codes.\nThe DCC will test the "
+        "Heron firmware window with the CH manufacturers.",
+    ),
+    ("Operational changes", "The DCC service desk will publish the Heron firmware calendar."),
+]
+SYSTEM_CHANGE_REQUESTS = [
+    ("CR4101", "Kestrel certificate rotation"),
+    ("CR4102", "Linnet response times"),
+]
+SYSTEM_COSTS = [
+    ("to update and implement the changes to the SEC", "6", "3600", False),
+    ("for project management of the release", "20", "12000", True),
+]
+SYSTEM_NOTE = "SECAS will recover these costs through its charges for 2031/32."
+SYSTEM_CRITERIA = [
+    "The DCC has completed PIT, SIT and UIT with no open severity 1 or 2 defects.",
+    "Suppliers have confirmed they are ready to use the Quartz alert codes.",
+    "SECAS will be ready to implement the approved changes to the SEC on the agreed date.",
+]
+SYSTEM_TIMELINE = [
+    (D(2031, 5, 12), "SIT starts", "The DCC starts Systems Integration Testing."),
+    (D(2031, 7, 21), "UIT window opens", "Users test the Quartz alert codes."),
+]
+SYSTEM_USER_TESTING = "Users will test the Quartz alert codes in the UIT window from 21 July 2031."
+SYSTEM_OTHER_CODE = ("REC", "The Thistle registration data items need a matching REC change.")
+SYSTEM_DCC_COST = Decimal("187500")
+
+DOC_ONLY_MODS = [
+    (
+        "MP951",
+        "Wren definitions tidy up",
+        "will correct three definitions in Section A.",
+        "approved",
+        "",
+        [("section", "A")],
+    ),
+    (
+        "MP952",
+        "Yarrow panel papers",
+        "will let the Panel publish its papers a week earlier.",
+        "approved",
+        "other_sec_parties",
+        [("section", "C")],
+    ),
+    (
+        "MP953",
+        "Zinnia privacy wording",
+        "will reword the privacy notice in Section I.",
+        "report_phase",
+        "suppliers",
+        [("section", "I")],
+    ),
+]
+DOC_ONLY_PARTY_IMPACTS = {
+    "all": "Parties will read the corrected definitions in Section A.",
+    "suppliers": "Suppliers will update their privacy notices.",
+}
+DOC_ONLY_COSTS = [("to update and implement the changes to the SEC", "1.5", "900", False)]
+DOC_ONLY_CRITERIA = [
+    "SECAS will be ready to implement the approved changes to the SEC on the agreed date."
+]
+
+_FLAGS = ["suppliers", "electricity_networks", "gas_networks", "other_sec_parties", "dcc"]
+
+
+def _flags(participants):
+    return {f"impacts_{p}": p in participants.split() for p in _FLAGS}
+
+
+def _url(reference):
+    return f"https://sec.example.org/modifications/{reference.lower()}/"
+
+
+def dcc_system_release(actor):
+    """An invented October 2031 release that impacts the DCC Systems (ten modifications, one in
+    two parts with the June 2031 release, TBC impacts with footnotes, two Change Requests,
+    PIT/SIT/UIT, DCC and SECAS costs, several SEC documents), and the June 2031 release that
+    holds the other part. Returns (october, june)."""
+    for acronym, term in SYSTEM_GLOSSARY:
+        if not GlossaryEntry.objects.filter(acronym=acronym).exists():
+            services.glossary_entry_save(actor=actor, acronym=acronym, full_term=term)
+    june = make_release(
+        actor,
+        name="June 2031 SEC Release",
+        slug="june-2031",
+        go_live_date=D(2031, 6, 26),
+        full_baseline_date=D(2030, 12, 12),
+        dcc_cost=Decimal(0),
+    )
+    october = make_release(
+        actor,
+        name="October 2031 SEC Release",
+        slug="october-2031",
+        go_live_date=D(2031, 10, 30),
+        system_baseline_date=D(2030, 10, 17),
+        full_baseline_date=D(2031, 4, 17),
+        pit_required=True,
+        sit_required=True,
+        uit_required=True,
+        user_testing_text=SYSTEM_USER_TESTING,
+        dcc_cost=SYSTEM_DCC_COST,
+        secas_costs_note=SYSTEM_NOTE,
+    )
+    for ref, title, summary, status, system, values, notes, who, docs in SYSTEM_MODS:
+        mod = register.modification_create(
+            actor=actor,
+            reference=ref,
+            title=title,
+            rid_summary=summary,
+            status=status,
+            impacts_dcc_systems=system,
+            duis_impact=values[0],
+            gbcs_impact=values[1],
+            ch_firmware_impact=values[2],
+            duis_footnote=notes.get("duis", ""),
+            gbcs_footnote=notes.get("gbcs", ""),
+            ch_firmware_footnote=notes.get("ch_firmware", ""),
+            web_url=_url(ref),
+            sec_documents=_documents(docs),
+            cut_off_date=D(2031, 2, 27) if status != "approved" else None,
+            **_flags(who),
+        )
+        services.scope_add(
+            actor=actor,
+            release=october,
+            modification=mod,
+            added_on=D(2030, 10, 17),
+            reason="Baselined by the Panel",
+        )
+    ref, title, summary = SPLIT_MOD
+    split = register.modification_create(
+        actor=actor,
+        reference=ref,
+        title=title,
+        rid_summary=summary,
+        status="approved",
+        impacts_dcc_systems=True,
+        duis_impact="yes",
+        web_url=_url(ref),
+        sec_documents=_documents([("appendix", "AD")]),
+        **_flags("suppliers dcc"),
+    )
+    for release, key, system in ((june, "june", False), (october, "october", True)):
+        label, part_summary, docs = SPLIT_PARTS[key]
+        item = services.scope_add(
+            actor=actor,
+            release=release,
+            modification=split,
+            added_on=D(2030, 6, 12),
+            reason="Baselined by the Panel",
+            part_label=label,
+        )
+        services.scope_item_update(
+            actor=actor,
+            item=item,
+            rid_summary=part_summary,
+            own_impacts=True,
+            impacts_dcc_systems=system,
+            duis_impact="yes" if system else "no",
+            impacts_suppliers=not system,
+            impacts_dcc=system,
+            sec_documents=_documents(docs),
+        )
+    for reference, title in SYSTEM_CHANGE_REQUESTS:
+        cr = register.change_request_create(actor=actor, reference=reference, title=title)
+        services.release_change_request_add(actor=actor, release=october, change_request=cr)
+    for participant, summary in SYSTEM_PARTY_IMPACTS.items():
+        services.release_part_save(
+            actor=actor,
+            release=october,
+            model=PartyImpact,
+            instance=october.party_impacts.get(participant=participant),
+            summary=summary,
+        )
+    for position, (area, summary) in enumerate(SYSTEM_DCC_IMPACTS, start=1):
+        services.release_part_save(
+            actor=actor,
+            release=october,
+            model=DccImpact,
+            position=position,
+            area=area,
+            summary=summary,
+        )
+    services.release_part_save(
+        actor=actor,
+        release=october,
+        model=OtherCodeImpact,
+        code=SYSTEM_OTHER_CODE[0],
+        summary=SYSTEM_OTHER_CODE[1],
+    )
+    for date, event, notes in SYSTEM_TIMELINE:
+        services.release_part_save(
+            actor=actor,
+            release=october,
+            model=TimelineEvent,
+            date=date,
+            event=event,
+            notes=notes,
+            kind="other",
+        )
+    _costs_and_criteria(actor, october, SYSTEM_COSTS, SYSTEM_CRITERIA)
+    services.release_part_save(
+        actor=actor,
+        release=june,
+        model=PartyImpact,
+        instance=june.party_impacts.get(participant="suppliers"),
+        summary="Suppliers will read the Juniper legal text in the CTSD.",
+    )
+    return october, june
+
+
+def documentation_only_release(actor):
+    """An invented February 2032 release that changes the SEC documentation only: three
+    modifications, no Change Request, no test phase, a DCC cost of 0, one SECAS cost line and
+    no closing sentence about SECAS costs."""
+    for acronym, term in [
+        ("SEC", "Smart Energy Code"),
+        ("DCC", "Data Communications Company"),
+        ("SECAS", "Smart Energy Code Administrator and Secretariat"),
+        ("RID", "Release Implementation Document"),
+        ("PIT", "Pre-Integration Testing"),
+        ("SIT", "Systems Integration Testing"),
+        ("UIT", "User Integration Testing"),
+    ]:
+        if not GlossaryEntry.objects.filter(acronym=acronym).exists():
+            services.glossary_entry_save(actor=actor, acronym=acronym, full_term=term)
+    release = make_release(
+        actor,
+        name="February 2032 SEC Release",
+        slug="february-2032",
+        go_live_date=D(2032, 2, 26),
+        full_baseline_date=D(2031, 8, 14),
+        dcc_cost=Decimal(0),
+    )
+    for ref, title, summary, status, who, docs in DOC_ONLY_MODS:
+        mod = register.modification_create(
+            actor=actor,
+            reference=ref,
+            title=title,
+            rid_summary=summary,
+            status=status,
+            web_url=_url(ref),
+            sec_documents=_documents(docs),
+            cut_off_date=D(2031, 12, 10) if status != "approved" else None,
+            **_flags(who),
+        )
+        services.scope_add(
+            actor=actor,
+            release=release,
+            modification=mod,
+            added_on=D(2031, 8, 14),
+            reason="Baselined by the Panel",
+        )
+    for participant, summary in DOC_ONLY_PARTY_IMPACTS.items():
+        services.release_part_save(
+            actor=actor,
+            release=release,
+            model=PartyImpact,
+            instance=release.party_impacts.get(participant=participant),
+            summary=summary,
+        )
+    _costs_and_criteria(actor, release, DOC_ONLY_COSTS, DOC_ONLY_CRITERIA)
+    return release
+
+
+def _costs_and_criteria(actor, release, costs, criteria):
+    for position, (activity, days, cost, maximum) in enumerate(costs, start=1):
+        services.release_part_save(
+            actor=actor,
+            release=release,
+            model=SecasCostLine,
+            position=position,
+            activity=activity,
+            effort_days=Decimal(days),
+            cost=Decimal(cost),
+            is_maximum=maximum,
+        )
+    for position, text in enumerate(criteria, start=1):
+        services.release_part_save(
+            actor=actor, release=release, model=AcceptanceCriterion, position=position, text=text
+        )

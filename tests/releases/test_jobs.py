@@ -140,6 +140,7 @@ def test_issuing_with_the_database_queue_shows_being_issued(analyst_client, june
             "date": "2020-07-10",
             "changes": "First draft",
             "unreviewed_reason": "The Panel meets tomorrow",
+            "issue_anyway": "on",  # past the pre-issue checks (an empty scope...)
         },
     )
     job = RenderJob.objects.get()
@@ -156,6 +157,7 @@ def test_issuing_with_the_database_queue_shows_being_issued(analyst_client, june
             "date": "2020-07-11",
             "changes": "Second draft",
             "unreviewed_reason": "The Panel meets tomorrow",
+            "issue_anyway": "on",  # past the pre-issue checks (an empty scope...)
         },
     )
     assert second.status_code == 200
@@ -204,6 +206,7 @@ def test_a_real_worker_process_renders_the_draft_and_issues_a_version(client, se
             "date": "2020-07-10",
             "changes": "First draft",
             "unreviewed_reason": "The Panel meets tomorrow",
+            "issue_anyway": "on",  # past the pre-issue checks (an empty scope...)
         },
     )
     assert [draft.status_code, paper_pdf.status_code, issue.status_code] == [303, 303, 303]

@@ -404,6 +404,7 @@ def test_the_release_page_issues_a_fixed_number_of_queries(
     release = world["release"]
     _fill_scope(analyst, release, count)
     # The moved item adds one query (where it moved to) whatever the size: keep one in both.
+    # (One for the scope items' own SEC documents, for parts with their own impacts.)
     services.scope_move(
         actor=analyst,
         item=world["item"],

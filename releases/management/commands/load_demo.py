@@ -21,7 +21,7 @@ from django.db import transaction
 
 from fixtures import demo
 from fixtures.opsg_paper import REFERENCE as PAPER_REFERENCE
-from fixtures.opsg_paper import create_opsg_paper
+from fixtures.opsg_paper import create_opsg_paper, issue_opsg_paper
 from modifications import services as register
 from modifications.models import Decision, DecisionKind, Modification, SECDocument
 from releases import services
@@ -39,6 +39,7 @@ from releases.models import (
     UpdatePaper,
 )
 from releases.rid import services as rid_services
+from secrelease.history import recorded_at
 from secrelease.text import long_date
 
 PARTICIPANT_FIELDS = {
@@ -109,6 +110,8 @@ class Command(BaseCommand):
             return
         paper = create_opsg_paper(actor=actor)
         self.stdout.write(f"OPSG paper {paper.reference} created (as of {long_date(paper.as_of)}).")
+        issued = issue_opsg_paper(actor=actor, paper=paper)
+        self.stdout.write(f"OPSG paper {paper.reference} issued (issue {issued.number}).")
 
     # Demo users and glossary: each created only when missing --------------------------------
 
@@ -118,7 +121,11 @@ class Command(BaseCommand):
         for spec in demo.USERS:
             user, created = User.objects.get_or_create(
                 username=spec["username"],
-                defaults={"first_name": spec["first_name"], "last_name": spec["last_name"]},
+                defaults={
+                    "first_name": spec["first_name"],
+                    "last_name": spec["last_name"],
+                    "email": spec.get("email", ""),
+                },
             )
             if created:
                 user.set_password(spec["password"])
@@ -154,14 +161,19 @@ class HistoryLoader:
         self.counts = {"decisions": 0, "scope changes": 0, "RID versions": 0}
 
     def load(self):
-        self._releases()
-        self._change_requests()
-        self._modifications()
+        """The set-up is recorded in the field history as of the first step's date and each
+        step as of its own date (secrelease.history.recorded_at), so that a document as of a
+        past date reads what the demo register held then."""
         steps = demo.HISTORY
         if [s[0] for s in steps] != sorted(s[0] for s in steps):
             raise CommandError("fixtures/demo.py: HISTORY must be written in date order.")
+        with recorded_at(steps[0][0]):
+            self._releases()
+            self._change_requests()
+            self._modifications()
         for date, action, details in steps:
-            getattr(self, f"_step_{action}")(date, **details)
+            with recorded_at(date):
+                getattr(self, f"_step_{action}")(date, **details)
 
     def summary(self):
         parts = ", ".join(f"{n} {label}" for label, n in self.counts.items())

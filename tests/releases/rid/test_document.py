@@ -34,7 +34,9 @@ def june(analyst):
 
 
 def html_of(rid):
-    return render_to_string("releases/rid/_document.html", {"rid": rid})
+    """The document's HTML without the <bdi> elements that isolate user text."""
+    html = render_to_string("releases/rid/_document.html", {"rid": rid})
+    return html.replace("<bdi>", "").replace("</bdi>", "")
 
 
 def squash(text):
@@ -192,6 +194,17 @@ def test_dcc_costs_and_change_requests_are_listed_when_there_are_some(june, anal
 def test_a_release_with_dcc_testing_says_which_testing_it_needs(june, analyst):
     services.release_update(actor=analyst, release=june, pit_required=True, sit_required=True)
     html = squash(html_of(build_rid(june)))
+    # No modification in scope impacts the DCC Systems: the RID does not claim one does.
+    assert (
+        "This release will require Pre-Integration Testing (PIT) and Systems Integration "
+        "Testing (SIT)." in html
+    )
+    assert "will not impact the DCC Systems" not in html
+    mod = Modification.objects.get(reference="MP147")
+    register.modification_update(
+        actor=analyst, modification=mod, impacts_dcc_systems=True, duis_impact="yes"
+    )
+    html = squash(html_of(build_rid(june)))
     assert (
         "This release will impact the DCC Systems and so will require Pre-Integration Testing "
         "(PIT) and Systems Integration Testing (SIT)." in html
@@ -213,22 +226,42 @@ def test_the_acceptance_criteria_and_timeline_are_in_order(june):
 def test_the_glossary_lists_only_the_acronyms_the_document_uses(june):
     rid = build_rid(june)
     assert [g.acronym for g in rid.glossary] == [
+        "CH",
+        "CHISM",
         "DCC",
         "PIT",
         "RID",
         "SEC",
         "SECAS",
         "SIT",
+        "SM",
+        "SMKI",
         "SR",
         "UIT",
+        "WAN",
     ]
+    assert rid.glossary_unknown == ()
     assert "DUIS" in GlossaryEntry.objects.values_list("acronym", flat=True)
 
 
 def test_an_acronym_counts_only_as_a_word_of_its_own():
     entries = [GlossaryEntry(acronym=a, full_term=a.lower()) for a in ["SEC", "SR", "DP", "CH"]]
-    found = acronyms_used("The SECAS team changed SR12.1 and DP153 in Appendix I 'CH'.", entries)
-    assert [g.acronym for g in found] == ["CH"]
+    found, unknown = acronyms_used(
+        "The SECAS team changed SR12.1 and DP153 in Appendix AD 'CH'.", entries
+    )
+    # SEC is not used (SECAS is another word), DP153 is a reference, AD a document code.
+    assert [g.acronym for g in found] == ["SR", "CH"]
+    assert unknown == ("SECAS",)
+
+
+def test_plurals_count_as_their_acronym_and_unknown_acronyms_are_reported():
+    entries = [GlossaryEntry(acronym="IHD", full_term="In-Home Display")]
+    found, unknown = acronyms_used(
+        "Firmware for IHDs and PPMIDs, GPF timestamps, DNOs and SMKI (MP147, CR1145, CRTBC).",
+        entries,
+    )
+    assert [(g.acronym, g.full_term) for g in found] == [("IHD", "In-Home Display")]
+    assert unknown == ("DNO", "GPF", "PPMID", "SMKI")
 
 
 def test_a_new_acronym_in_a_summary_joins_the_glossary(june, analyst):

@@ -64,10 +64,35 @@ def test_an_unknown_schema_is_refused_with_a_clear_error(schema):
         Rid.from_json({**stored(1), "schema": schema})
 
 
-def test_schema_1_timeline_rows_upgrade_to_single_days_and_schema_2_windows_render_as_ranges():
-    old = Rid.from_json(stored(1))
+def test_a_schema_1_version_still_says_what_it_said():
+    """The upgrade makes the choices schema 1 made in its template: no DCC System impact
+    subsection, "There are no DCC impacts" without DCC impact rows whatever the matrix ticks,
+    "There are no User testing impacts" without a text even with UIT needed, and no SECAS
+    closing sentence without cost lines."""
+    data = stored(1)
+    data.update(uit_required=True, dcc_impacts=[], user_testing_text="", secas_costs=[])
+    rid = Rid.from_json(data)
+    html = " ".join(render_to_string("releases/rid/_document.html", {"rid": rid}).split())
+    assert "DCC System impacts" not in html
+    assert "There are no DCC impacts for this release." in html
+    assert "There are no User testing impacts for this release." in html
+    assert "SECAS has not estimated its costs for this release yet." in html
+    assert "already been accounted for" not in html
+    original = Rid.from_json(stored(1))
+    assert original.secas_costs_note.startswith("This cost has already been accounted for")
+
+
+def test_the_stored_schema_2_version_holds_a_dcc_system_table_with_footnotes_and_parts():
+    rid = Rid.from_json(stored(2))
+    assert rid.system_impacts_wording == "table"
+    assert [f.number for f in rid.system_footnotes] == [1, 2, 3]
+    assert any(m.other_parts for m in rid.modifications)
+
+
+def test_earlier_timeline_rows_upgrade_to_single_days_and_schema_3_windows_render_as_ranges():
+    old = Rid.from_json(stored(2))
     assert all(row.end_date is None for row in old.timeline)
-    new = Rid.from_json(stored(2))
+    new = Rid.from_json(stored(3))
     window = next(row for row in new.timeline if row.end_date)
     assert window.when == "1 Mar 21 - 30 Apr 21"
     html = render_to_string("releases/rid/_document.html", {"rid": new})
