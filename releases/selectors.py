@@ -227,6 +227,7 @@ def issued_scope(release_id):
             for row in group or []:
                 key = (row.get("reference"), row.get("part_label") or "")
                 found.setdefault(key, []).append(f"{major}.{minor}")
+    return found
 
 
 def other_parts(items):
