@@ -33,6 +33,16 @@ from .forms import (
 from .models import PARTICIPANT_COLUMNS, ChangeRequest, DecisionKind, Modification, SECDocument
 
 PAGE_SIZE = 25
+PAGE_SIZES = {"25": 25, "100": 100, "all": None}
+# Register columns that sort: ?sort=<key> ascending, ?sort=-<key> descending. Reference order
+# is register order (SECMP0062 before MP080 before DP124), the default.
+SORTS = {
+    "reference": ("number", "suffix", "reference"),
+    "title": ("title", "number", "suffix"),
+    "status": ("status", "number", "suffix"),
+    "path": ("path", "number", "suffix"),
+    "dcc": ("impacts_dcc_systems", "number", "suffix"),
+}
 ACTIVITY_PAGE_SIZE = 25
 
 
@@ -43,6 +53,15 @@ def _filtered_register(request):
     form = RegisterFilterForm(request.GET)
     filters = form.filters()
     return form, filters, selectors.modification_register(filters)
+
+
+def _register_sort(request):
+    """(key, descending) of the register's sort from ?sort=, register order when unknown."""
+    text = request.GET.get("sort", "")
+    key = text.lstrip("-")
+    if key not in SORTS:
+        return "reference", False
+    return key, text.startswith("-")
 
 
 @reader_required
@@ -60,10 +79,21 @@ def modification_list(request):
 
 def _modification_list_context(request):
     form, filters, modifications = _filtered_register(request)
-    page = Paginator(modifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort, descending = _register_sort(request)
+    order = SORTS[sort]
+    modifications = modifications.order_by(
+        *(f"-{field}" if descending else field for field in order)
+    )
+    per_page = request.GET.get("per_page", "25")
+    if per_page not in PAGE_SIZES:
+        per_page = "25"
+    size = PAGE_SIZES[per_page] or max(modifications.count(), 1)
+    page = Paginator(modifications, size).get_page(request.GET.get("page"))
     targeted = selectors.targeted_releases([m.pk for m in page.object_list])
     rows = [(m, targeted.get(m.pk, [])) for m in page.object_list]
-    export_query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
+    export_query = urlencode(
+        {k: v for k, v in request.GET.items() if k not in ("page", "per_page") and v}
+    )
     return {
         "form": form,
         "filters": filters,
@@ -71,6 +101,17 @@ def _modification_list_context(request):
         "rows": rows,
         "export_url": reverse("modifications:modification_export_csv")
         + (f"?{export_query}" if export_query else ""),
+        "sort": sort,
+        "descending": descending,
+        "per_page": per_page,
+        "page_sizes": list(PAGE_SIZES),
+        "columns": [
+            ("reference", "Reference"),
+            ("title", "Title"),
+            ("status", "Status"),
+            ("path", "Path"),
+            ("dcc", "Impacts DCC Systems?"),
+        ],
     }
 
 

@@ -2,11 +2,17 @@
 user typed and says what to fix next to the field. Writes happen in releases.services: views
 pass `cleaned_data` to a service and show any ValidationError it raises."""
 
+import re
+
 from crispy_forms.layout import Fieldset
 from django import forms
 from django.core.validators import MinValueValidator
+from django.urls import reverse
+from django.utils.html import format_html
 
-from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification, SECDocument
+from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification, SECDocument, Status
+from modifications.references import ReferenceError, parse_modification_reference
+from modifications.selectors import resolve_reference
 from secrelease.edits import EditTokenMixin
 from secrelease.forms import PlausibleDateField, date_widget, form_helper
 from secrelease.text import long_date
@@ -96,17 +102,32 @@ CLASSIFICATION_HELP = (
 
 
 class ReleaseCreateForm(ReleaseModelForm):
+    copy_from = forms.ModelChoiceField(
+        label="Start from an earlier release",
+        queryset=Release.objects.none(),
+        required=False,
+        empty_label="No: start with the standard timeline only",
+        help_text="Copies its timeline (dates moved by the difference in go-live), test "
+        "strategy, SECAS cost lines, acceptance criteria and DCC impact areas. Everything stays "
+        "editable. The scope is never copied.",
+    )
     reason = ReasonField()
 
     class Meta:
         model = Release
-        fields = RELEASE_CORE_FIELDS
+        fields = ["copy_from", *RELEASE_CORE_FIELDS]
         widgets = RELEASE_WIDGETS
         help_texts = {"classification": CLASSIFICATION_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["copy_from"].queryset = Release.objects.order_by("-go_live_date", "name")
         self.helper = form_helper()
+
+    def service_kwargs(self):
+        """(source release or None, keyword arguments for services.release_create[_from])."""
+        data = dict(self.cleaned_data)
+        return data.pop("copy_from"), data
 
 
 class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
@@ -216,17 +237,88 @@ class ReleaseEditForm(EditTokenMixin, ReleaseModelForm):
 # Scope ------------------------------------------------------------------------------------
 
 
-class ModificationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj} ({obj.get_status_display()})"
+class ReferenceSearchInput(forms.TextInput):
+    """A reference typed as text, with suggestions as you type: htmx asks
+    releases:modification_options for the matches and fills the <datalist> the browser shows
+    under the field. Without JavaScript it is a plain text input. No select of the whole
+    register is ever rendered."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-swap": "innerHTML",
+                **(attrs or {}),
+            }
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        list_id = f"{widget_attrs.get('id') or name}-options"
+        widget_attrs.update(
+            {
+                "list": list_id,
+                "hx-get": reverse("releases:modification_options"),
+                "hx-target": f"#{list_id}",
+            }
+        )
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id') or name}-options"
+        return html + format_html('<datalist id="{}"></datalist>', list_id)
+
+    def format_value(self, value):
+        if isinstance(value, Modification):
+            return value.reference
+        if isinstance(value, int):
+            found = Modification.objects.filter(pk=value).values_list("reference", flat=True)
+            return found.first() or ""
+        return super().format_value(value)
+
+
+class ModificationReferenceField(forms.CharField):
+    """A modification chosen by its reference (current or former, loosely spelt: 'mp 106',
+    DP153 for MP153). Cleans to the Modification; says so next to the field when it is not in
+    the register."""
+
+    widget = ReferenceSearchInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Modification")
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = "20"
+
+    def prepare_value(self, value):
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        text = text.split()[0] if text.split() else text
+        try:
+            parse_modification_reference(text)
+        except ReferenceError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        modification, _canonical = resolve_reference(text)
+        if modification is None:
+            raise forms.ValidationError(
+                f"{text.upper()} is not in the register: add it with 'Add a new modification'."
+            )
+        return modification
 
 
 class ScopeAddForm(forms.ModelForm):
     """Put a modification (or a part of one) in the scope of a release."""
 
-    modification = ModificationChoiceField(
-        queryset=Modification.objects.none(),
-        help_text="Implemented, rejected and withdrawn modifications cannot join a scope.",
+    modification = ModificationReferenceField(
+        help_text="Type a reference or words of the title; matches appear as you type. "
+        "Implemented, rejected and withdrawn modifications cannot join a scope.",
     )
     reason = ReasonField(
         required=True, help_text="Why it joins the scope, e.g. the Panel decision."
@@ -264,9 +356,6 @@ class ScopeAddForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.release = release
         self.instance.release = release
-        self.fields["modification"].queryset = Modification.objects.exclude(
-            status__in=TERMINAL_STATUSES
-        ).in_register_order()
         self.fields["fall_back_release"].queryset = Release.objects.exclude(pk=release.pk)
         self.fields["fall_back_release"].empty_label = "None"
         self.helper = form_helper()
@@ -291,6 +380,193 @@ class ScopeAddForm(forms.ModelForm):
                     + (" with that part label." if cleaned.get("part_label") else "."),
                 )
         return cleaned
+
+
+REFERENCE_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def split_references(text):
+    """'MP106, mp 107\nDP124' -> ['MP106', 'MP107', 'DP124'] (normalised, in the order typed,
+    without repeats) and the pieces that are not references. 'mp 107' is read as one reference
+    (a prefix followed by its number)."""
+    text = re.sub(r"\b(SECMP|MP|DP)\s+(?=\d)", r"\1", (text or "").upper())
+    references, bad = [], []
+    for piece in REFERENCE_SEPARATORS.split(text):
+        if not piece:
+            continue
+        try:
+            reference = str(parse_modification_reference(piece))
+        except ReferenceError:
+            bad.append(piece)
+            continue
+        if reference not in references:
+            references.append(reference)
+    return references, bad
+
+
+class ScopeBulkAddForm(forms.Form):
+    """Put many modifications in a release's scope at once: pasted references and ticked
+    rows, with one date and one reason. References not in the register come back as rows of
+    NewModificationFormSet to add them in the same step."""
+
+    references = forms.CharField(
+        label="References",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="Paste references separated by commas, spaces or new lines, e.g. "
+        "'MP106, MP107 DP124'. Former references (DP153) find the modification they became.",
+    )
+    modifications = forms.ModelMultipleChoiceField(
+        label="Or tick them in the register",
+        queryset=Modification.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    added_on = forms.DateField(label="Date added", widget=date_widget())
+    reason = ReasonField(
+        required=True, help_text="Why they join the scope, e.g. the Panel decision."
+    )
+    exception_reason = forms.CharField(
+        label="Exception reason (for those joining after the scope deadline)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The Panel decision that admits late additions as exceptions (R4), e.g. "
+        "'Added by the Panel on 15 January 2021 as an exception'. Recorded on the late ones only.",
+    )
+
+    def __init__(self, *args, release, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.release = release
+        self.fields["modifications"].queryset = Modification.objects.exclude(
+            status__in=TERMINAL_STATUSES
+        )
+        self.helper = form_helper()
+        self.known = []
+        self.unknown = []
+
+    def clean_references(self):
+        references, bad = split_references(self.cleaned_data["references"])
+        if bad:
+            raise forms.ValidationError(
+                f"Not a reference: {', '.join(bad)}. Enter references like SECMP0007, MP106, "
+                "MP102A or DP124."
+            )
+        return references
+
+    def clean(self):
+        cleaned = super().clean()
+        known = list(cleaned.get("modifications") or [])
+        unknown = []
+        for reference in cleaned.get("references") or []:
+            modification, _canonical = resolve_reference(reference)
+            if modification is None:
+                unknown.append(reference)
+            elif modification not in known:
+                known.append(modification)
+        self.known, self.unknown = known, unknown
+        if "references" in cleaned and not known and not unknown:
+            self.add_error("references", "Paste at least one reference or tick a modification.")
+        in_scope = set(
+            ScopeItem.objects.filter(
+                release=self.release,
+                modification__in=known,
+                part_label="",
+                state=ScopeState.IN_SCOPE,
+            ).values_list("modification__reference", flat=True)
+        )
+        if in_scope:
+            self.add_error(
+                "references",
+                f"Already in the scope of {self.release}: {', '.join(sorted(in_scope))}.",
+            )
+        closed = [m.reference for m in known if m.status in TERMINAL_STATUSES]
+        if closed:
+            self.add_error(
+                "references",
+                f"Implemented, rejected or withdrawn, so they cannot join a scope: "
+                f"{', '.join(closed)}.",
+            )
+        return cleaned
+
+
+class NewModificationForm(forms.Form):
+    """A reference not yet in the register, added to it with its title and RID summary."""
+
+    reference = forms.CharField(widget=forms.HiddenInput)
+    title = forms.CharField(max_length=300)
+    rid_summary = forms.CharField(
+        label="RID summary",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    impacts_dcc_systems = forms.BooleanField(label="Impacts DCC Systems", required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[(s, label) for s, label in Status.choices if s not in TERMINAL_STATUSES],
+        initial=Status.DEVELOPMENT,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+    def service_fields(self):
+        return dict(self.cleaned_data)
+
+
+NewModificationFormSet = forms.formset_factory(NewModificationForm, extra=0)
+
+
+class ScopeNewModificationForm(NewModificationForm):
+    """Add a new modification to the register and to a release's scope in one form."""
+
+    reference = forms.CharField(
+        max_length=20, help_text="e.g. MP106, MP102A or DP124; 'mp 106' is read as MP106."
+    )
+    added_on = forms.DateField(label="Date added to the scope", widget=date_widget())
+    reason = ReasonField(required=True, help_text="Why it joins the scope.")
+    exception_reason = forms.CharField(
+        label="Exception reason (if it joins after the scope deadline)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The Panel decision that admits it as an exception (R4).",
+    )
+
+    field_order = [
+        "reference",
+        "title",
+        "rid_summary",
+        "impacts_dcc_systems",
+        "status",
+        "added_on",
+        "reason",
+        "exception_reason",
+    ]
+
+    def clean_reference(self):
+        try:
+            reference = str(parse_modification_reference(self.cleaned_data["reference"]))
+        except ReferenceError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        modification, _canonical = resolve_reference(reference)
+        if modification is not None:
+            raise forms.ValidationError(
+                f"{reference} is already in the register as {modification.reference}: add it "
+                "with 'Add modifications to the scope'."
+            )
+        return reference
+
+    def service_fields(self):
+        data = dict(self.cleaned_data)
+        for name in ("added_on", "reason", "exception_reason"):
+            data.pop(name)
+        return data
 
 
 SCOPE_ITEM_IMPACT_FIELDS = [
@@ -448,6 +724,18 @@ class ChangeRequestAddForm(forms.Form):
         self.helper = form_helper()
 
 
+class PartMoveForm(forms.Form):
+    """Move a row one place (the confirmation page used without JavaScript)."""
+
+    direction = forms.ChoiceField(
+        label="Direction", choices=[("up", "Up"), ("down", "Down")], widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
 class ReasonOnlyForm(forms.Form):
     """Confirmation of a removal or deletion: only the reason."""
 
@@ -486,10 +774,9 @@ class PartyImpactForm(PartForm):
 class DccImpactForm(PartForm):
     class Meta:
         model = DccImpact
-        fields = ["area", "summary", "position"]
+        fields = ["area", "summary"]
         labels = {"area": "Area impacted", "summary": "Summary of impacts"}
-        widgets = {"summary": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"position": "Order in the table."}
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
 
 
 class OtherCodeImpactForm(PartForm):
@@ -503,40 +790,42 @@ class OtherCodeImpactForm(PartForm):
 class TimelineEventForm(PartForm):
     class Meta:
         model = TimelineEvent
-        fields = ["date", "event", "kind", "notes"]
-        labels = {"kind": "Type of event"}
-        widgets = {"date": date_widget(), "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = ["date", "end_date", "event", "kind", "notes"]
+        labels = {"kind": "Type of event", "end_date": "End date (for a window)"}
+        widgets = {
+            "date": date_widget(),
+            "end_date": date_widget(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        date, end_date = cleaned.get("date"), cleaned.get("end_date")
+        if date and end_date and end_date < date:
+            self.add_error(
+                "end_date",
+                f"The end date cannot be before the date ({long_date(date)}): it is the "
+                "window's last day.",
+            )
+        return cleaned
 
 
 class SecasCostLineForm(PartForm):
     class Meta:
         model = SecasCostLine
-        fields = ["activity", "effort_days", "cost", "is_maximum", "position"]
+        fields = ["activity", "effort_days", "cost", "is_maximum"]
         labels = {"effort_days": "Effort (days)"}
-        help_texts = {"position": "Order in the list."}
 
 
 class AcceptanceCriterionForm(PartForm):
+    """The text of a criterion; its number is its place in the list (new ones go last; move
+    them up or down on the release page)."""
+
     class Meta:
         model = AcceptanceCriterion
-        fields = ["position", "text"]
-        labels = {"position": "Number", "text": "Criterion"}
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-    def clean_position(self):
-        position = self.cleaned_data["position"]
-        if position < 1:
-            raise forms.ValidationError("Criteria are numbered from 1.")
-        clash = AcceptanceCriterion.objects.filter(
-            release_id=self.instance.release_id,
-            category=self.instance.category,
-            position=position,
-        ).exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise forms.ValidationError(
-                f"Criterion {position} already exists; choose another number."
-            )
-        return position
+        fields = ["text"]
+        labels = {"text": "Criterion"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
 
 
 # Glossary ---------------------------------------------------------------------------------

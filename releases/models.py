@@ -2,6 +2,7 @@
 issued RID versions (frozen); OPSG update papers."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -411,11 +412,25 @@ class TimelineKind(models.TextChoices):
 
 
 class TimelineEvent(PrintableTextMixin, models.Model):
+    """A dated row of the implementation timeline; with an end date it is a window (a SIT or UIT
+    test phase, "1 Jun 21 - 30 Jul 21")."""
+
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
     pdf_text_fields = ("event", "notes")
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="timeline")
-    date = models.DateField(validators=[validate_plausible_date])
+    date = models.DateField(
+        "Date",
+        help_text="The day, or the first day of a window.",
+        validators=[validate_plausible_date],
+    )
+    end_date = models.DateField(
+        "End date",
+        null=True,
+        blank=True,
+        help_text="For a window (e.g. a test phase): its last day. Leave empty for a single day.",
+        validators=[validate_plausible_date],
+    )
     event = models.CharField(max_length=200)
     notes = models.TextField(blank=True, max_length=2000)
     kind = models.CharField(max_length=16, choices=TimelineKind, default=TimelineKind.OTHER)
@@ -428,11 +443,22 @@ class TimelineEvent(PrintableTextMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=TimelineKind.values),
                 name="timelineevent_kind_valid",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="timelineevent_end_not_before_start",
+                violation_error_message="The end date cannot be before the date.",
+            ),
         ]
 
     def __str__(self):
         return self.event
+
+    def clean(self):
+        if self.date and self.end_date and self.end_date < self.date:
+            raise ValidationError(
+                {"end_date": "The end date cannot be before the date: it is the window's last day."}
+            )
 
 
 class SecasCostLine(PrintableTextMixin, models.Model):

@@ -1,14 +1,15 @@
 """Reads for release pages. Each selector owns its select_related/prefetch_related so that a page
 issues a fixed number of queries however large the release is."""
 
+import json
 from typing import NamedTuple
 
 from django.db.models import CharField, Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
-from modifications.models import APPROVED_STATUSES, Modification
+from modifications.models import APPROVED_STATUSES, TERMINAL_STATUSES, ChangeRequest, Modification
 
-from .models import PanelBaseline, Release, ScopeItem, ScopeState
+from .models import PanelBaseline, Release, RidVersion, ScopeItem, ScopeState, UpdatePaper
 
 SCOPE_ITEM_RELATED = ("modification", "fall_back_release")
 
@@ -143,6 +144,90 @@ def releases_with_scope_counts():
         .annotate(targeted_count=F("in_scope_count") - F("approved_count"))
         .order_by("go_live_date", "name")
     )
+
+
+def modification_matches(text, *, limit=20, exclude_terminal=True):
+    """Modifications whose reference, former reference or title matches `text`, in register
+    order, at most `limit` (one query). Implemented, rejected and withdrawn ones are left out
+    unless exclude_terminal=False."""
+    rows = Modification.objects.search(text)
+    if exclude_terminal:
+        rows = rows.exclude(status__in=TERMINAL_STATUSES)
+    return list(rows.in_register_order()[:limit])
+
+
+def scope_candidates(release, search="", *, limit=50):
+    """Modifications that may join the release's scope (not terminal, not already in it),
+    matching `search` when given, in register order: at most limit + 1 rows (the extra one
+    says there are more), one query."""
+    rows = Modification.objects.exclude(status__in=TERMINAL_STATUSES).exclude(
+        pk__in=ScopeItem.objects.filter(release=release, state=ScopeState.IN_SCOPE).values(
+            "modification_id"
+        )
+    )
+    if search:
+        rows = rows.search(search)
+    return list(rows.in_register_order()[: limit + 1])
+
+
+class SearchResults(NamedTuple):
+    modifications: list
+    change_requests: list
+    releases: list
+    papers: list
+
+    @property
+    def count(self):
+        return sum(len(group) for group in self)
+
+
+def search_everything(text, *, limit=50):
+    """The header search: modifications (reference, former reference, title), DCC Change
+    Requests (reference, title), releases (name, slug) and OPSG papers (reference, title), each
+    at most `limit`, in four queries. Empty text finds nothing."""
+    text = " ".join((text or "").split())
+    if not text:
+        return SearchResults([], [], [], [])
+    compact = text.replace(" ", "").upper()
+    return SearchResults(
+        modifications=list(
+            Modification.objects.search(text)
+            .prefetch_related("former_references")
+            .in_register_order()[:limit]
+        ),
+        change_requests=list(
+            ChangeRequest.objects.filter(
+                Q(reference__icontains=compact) | Q(title__icontains=text)
+            ).order_by("reference", "id")[:limit]
+        ),
+        releases=list(
+            Release.objects.filter(Q(name__icontains=text) | Q(slug__icontains=text)).order_by(
+                "-go_live_date"
+            )[:limit]
+        ),
+        papers=list(
+            UpdatePaper.objects.filter(
+                Q(reference__icontains=text) | Q(title__icontains=text)
+            ).order_by("-as_of", "-id")[:limit]
+        ),
+    )
+
+
+def issued_scope(release_id):
+    """{(reference, part_label): [version numbers]} of the modifications the issued RID versions
+    of a release list (approved or targeted), read from their stored content: one query."""
+    found = {}
+    rows = RidVersion.objects.filter(release_id=release_id).values_list(
+        "major", "minor", "content__approved", "content__targeted"
+    )
+    for major, minor, *groups in rows:
+        for group in groups:
+            if isinstance(group, str):  # SQLite returns the JSON text of a key
+                group = json.loads(group)
+            for row in group or []:
+                key = (row.get("reference"), row.get("part_label") or "")
+                found.setdefault(key, []).append(f"{major}.{minor}")
+    return found
 
 
 def other_parts(items):

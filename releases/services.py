@@ -9,6 +9,7 @@ from modifications import services as register
 from modifications.models import DecisionKind, Event, Modification
 from secrelease.text import long_date
 
+from . import selectors
 from .models import (
     AcceptanceCriterion,
     BaselineScope,
@@ -90,9 +91,7 @@ def _timeline_follow_baselines(release):
             )
 
 
-@transaction.atomic
-def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
-    """Create a release with its five SEC Party impact rows and its standard timeline."""
+def _release_new(*, name, slug, go_live_date, fields):
     unknown = set(fields) - set(RELEASE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown release fields: {sorted(unknown)}")
@@ -101,6 +100,22 @@ def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
     PartyImpact.objects.bulk_create(
         [PartyImpact(release=release, participant=p) for p in Participant.values]
     )
+    return release
+
+
+def _release_dates(release):
+    """{timeline kind: date} of the rows that follow the release's own dates."""
+    return {
+        "system_baseline": release.system_baseline_date,
+        "full_baseline": release.full_baseline_date,
+        "go_live": release.go_live_date,
+    }
+
+
+@transaction.atomic
+def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
+    """Create a release with its five SEC Party impact rows and its standard timeline."""
+    release = _release_new(name=name, slug=slug, go_live_date=go_live_date, fields=fields)
     _timeline_follow_baselines(release)
     event, notes = DEFAULT_TIMELINE["go_live"]
     TimelineEvent.objects.create(
@@ -113,6 +128,96 @@ def release_create(*, actor, name, slug, go_live_date, reason="", **fields):
         summary=f"{release.name} created (go-live {long_date(release.go_live_date)})",
         reason=reason,
         changes=register.initial_values(release, RELEASE_FIELDS),
+    )
+    return release
+
+
+# What a release copied from an earlier one takes over (the scope and the Panel's decisions
+# never are: each release's scope is decided on its own).
+COPIED_RELEASE_FIELDS = [
+    "classification",
+    "pit_required",
+    "sit_required",
+    "uit_required",
+    "test_strategy_text",
+    "user_testing_text",
+    "secas_costs_note",
+]
+
+
+@transaction.atomic
+def release_create_from(*, actor, source, name, slug, go_live_date, reason="", **fields):
+    """Create a release starting from an earlier one (`source`, a Release): its timeline with
+    every date shifted by the difference between the two go-live dates (the rows that follow the
+    release's own baseline and go-live dates take the new release's dates when it has them), its
+    test strategy, SECAS cost lines, acceptance criteria (numbered as they were) and DCC impact
+    areas. Everything is editable afterwards. Fields given in `fields` win over the copied ones.
+
+    Records one Event, "release.created_from", naming the source and what was copied.
+    Raises ValidationError as release_create does (name or slug taken, baselines after go-live).
+    """
+    copied = {f: getattr(source, f) for f in COPIED_RELEASE_FIELDS if f not in fields}
+    release = _release_new(
+        name=name, slug=slug, go_live_date=go_live_date, fields={**copied, **fields}
+    )
+    shift = release.go_live_date - source.go_live_date
+    own_dates = _release_dates(release)
+    timeline = []
+    for row in source.timeline.all():
+        date = row.date + shift
+        end_date = row.end_date + shift if row.end_date else None
+        if own_dates.get(row.kind) and not row.end_date:
+            date = own_dates[row.kind]
+        timeline.append(
+            TimelineEvent(
+                release=release,
+                date=date,
+                end_date=end_date,
+                event=row.event,
+                notes=row.notes,
+                kind=row.kind,
+            )
+        )
+    TimelineEvent.objects.bulk_create(timeline)
+    costs = SecasCostLine.objects.bulk_create(
+        SecasCostLine(
+            release=release,
+            position=c.position,
+            activity=c.activity,
+            effort_days=c.effort_days,
+            cost=c.cost,
+            is_maximum=c.is_maximum,
+        )
+        for c in source.secas_costs.all()
+    )
+    criteria = AcceptanceCriterion.objects.bulk_create(
+        AcceptanceCriterion(release=release, category=c.category, position=c.position, text=c.text)
+        for c in source.acceptance_criteria.all()
+    )
+    dcc = DccImpact.objects.bulk_create(
+        DccImpact(release=release, position=d.position, area=d.area, summary=d.summary)
+        for d in source.dcc_impacts.all()
+    )
+    counts = {
+        "timeline": len(timeline),
+        "secas_costs": len(costs),
+        "acceptance_criteria": len(criteria),
+        "dcc_impacts": len(dcc),
+    }
+    days = shift.days
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action="release.created_from",
+        summary=(
+            f"{release.name} created (go-live {long_date(release.go_live_date)}) from "
+            f"{source.name}: {len(timeline)} timeline rows (dates moved {days:+d} days), test "
+            f"strategy, {len(costs)} SECAS cost lines, {len(criteria)} acceptance criteria and "
+            f"{len(dcc)} DCC impact areas copied"
+        ),
+        reason=reason,
+        changes=register.initial_values(release, RELEASE_FIELDS),
+        data={"source": source.slug, "shift_days": days, "copied": counts},
     )
     return release
 
@@ -411,6 +516,138 @@ def scope_add(
         },
     )
     return item
+
+
+@transaction.atomic
+def scope_add_many(
+    *,
+    actor,
+    release,
+    modifications=(),
+    new_modifications=(),
+    added_on,
+    reason,
+    exception_reason="",
+):
+    """Put several modifications in a release's scope at once, with one reason and one date.
+
+    modifications: Modification rows already in the register. new_modifications: dicts of
+    {"reference", "title", "rid_summary"} (plus any other register field) for references not in
+    the register yet: each is added to the register first (modification_create, its own Event),
+    then to the scope. Every addition records its own "scope.added" Event (scope_add), so each
+    can be traced and undone. `exception_reason` is the Panel decision that admits the ones
+    joining after their scope deadline (R4); it is recorded on those only, and is needed when
+    any is late. All or nothing: a ValidationError names the reference at fault
+    ({"references": [...]} or {"exception_reason": ...}) and nothing is saved. Returns the new
+    scope items in register order.
+    """
+    exception_reason = (exception_reason or "").strip()
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the modifications join the scope."})
+    wanted = list(modifications)
+    errors = []
+    for data in new_modifications:
+        data = dict(data)
+        reference = data.pop("reference")
+        try:
+            wanted.append(
+                register.modification_create(
+                    actor=actor,
+                    reference=reference,
+                    reason=f"Added to the register to join {release.name}: {reason}",
+                    **data,
+                )
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                errors.append(f"{reference}: {message}")
+    if not wanted and not errors:
+        raise ValidationError({"references": "Choose or type at least one modification."})
+    items = []
+    late_ones = []
+    seen = set()
+    for modification in wanted:
+        if modification.pk in seen:
+            continue
+        seen.add(modification.pk)
+        late = rules.is_late_addition(
+            release.go_live_date, added_on, impacts_dcc_systems=modification.impacts_dcc_systems
+        )
+        if late and not exception_reason:
+            late_ones.append(modification.reference)
+            continue
+        try:
+            items.append(
+                scope_add(
+                    actor=actor,
+                    release=release,
+                    modification=modification,
+                    added_on=added_on,
+                    reason=reason,
+                    exception_reason=exception_reason if late else "",
+                )
+            )
+        except ValidationError as exc:
+            errors += exc.messages
+    if errors:
+        raise ValidationError({"references": errors})
+    if late_ones:
+        raise ValidationError(
+            {
+                "exception_reason": f"After the scope deadline: {', '.join(late_ones)}. Late "
+                "additions are exceptions (R4): record the Panel decision that admits them."
+            }
+        )
+    return sorted(items, key=lambda i: (i.modification.number, i.modification.suffix))
+
+
+@transaction.atomic
+def scope_item_delete(*, actor, item, reason):
+    """Undo a scope addition made in error: delete the scope item outright. Allowed only while
+    no issued RID version lists it (after that it can only fall out or be removed, so that the
+    RID's history stays true). The Event of the addition stays; a "scope.deleted" Event records
+    who undid it, when and why. Raises ValidationError otherwise."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Say why the addition is undone."})
+    item = (
+        ScopeItem.objects.select_for_update(of=("self",))
+        .select_related("release", "modification")
+        .get(pk=item.pk)
+    )
+    if item.state != ScopeState.IN_SCOPE:
+        raise ValidationError(
+            f"{item.modification.reference} has already left the scope of {item.release.name}."
+        )
+    versions = sorted(
+        set(
+            selectors.issued_scope(item.release_id).get(
+                (item.modification.reference, item.part_label or ""), []
+            )
+        )
+    )
+    if versions:
+        raise ValidationError(
+            f"{item.modification.reference} is listed in issued RID version "
+            f"{', '.join(versions)} of {item.release.name}: it cannot be deleted, only removed "
+            "or marked as fallen out."
+        )
+    summary = _scope_summary(item, "deleted (added in error) from the scope of")
+    data = {
+        "reference": item.modification.reference,
+        "scope_item": item.pk,
+        "part_label": item.part_label,
+        "added_on": item.added_on.isoformat(),
+    }
+    register.event_record(
+        actor=actor,
+        subject=item.release,
+        modification=item.modification,
+        action="scope.deleted",
+        summary=summary,
+        reason=reason,
+        data=data,
+    )
+    item.delete()
 
 
 def _take_out(*, actor, item, on, reason, state, action, verb, extra=None):
@@ -793,7 +1030,7 @@ RELEASE_PARTS = {
     PartyImpact: ("SEC Party impact", ["summary"]),
     DccImpact: ("DCC impact", ["position", "area", "summary"]),
     OtherCodeImpact: ("other code impact", ["code", "summary"]),
-    TimelineEvent: ("timeline event", ["date", "event", "notes", "kind"]),
+    TimelineEvent: ("timeline event", ["date", "end_date", "event", "notes", "kind"]),
     SecasCostLine: (
         "SECAS cost line",
         ["position", "activity", "effort_days", "cost", "is_maximum"],
@@ -842,6 +1079,9 @@ def release_part_save(
         instance = model(release=release)
         before = dict.fromkeys(tracked)
         verb = "added"
+        if model in POSITIONED_PARTS:
+            # New rows go last; criteria are numbered by their position (RID section 6).
+            fields["position"] = _next_position(release, model, fields.get("category"))
     else:
         if instance.release_id != release.pk:
             raise ValidationError(f"That {label} belongs to another release.")
@@ -865,6 +1105,67 @@ def release_part_save(
     return instance
 
 
+POSITIONED_PARTS = (DccImpact, SecasCostLine, AcceptanceCriterion)
+
+
+def _siblings(release, model, instance=None, category=None):
+    rows = model.objects.filter(release=release)
+    if model is AcceptanceCriterion:
+        rows = rows.filter(
+            category=category or getattr(instance, "category", None) or "operational"
+        )
+    return rows
+
+
+def _next_position(release, model, category=None):
+    top = _siblings(release, model, category=category).order_by("-position").first()
+    return (top.position if top else 0) + 1
+
+
+def _renumber(release, model, category=None):
+    """Close gaps: positions 1, 2, 3... in the current order (one row at a time, so that the
+    unique position of criteria holds after every statement)."""
+    for number, row in enumerate(
+        _siblings(release, model, category=category).order_by("position", "id"), start=1
+    ):
+        if row.position != number:
+            model.objects.filter(pk=row.pk).update(position=number)
+
+
+@transaction.atomic
+def release_part_move(*, actor, release, instance, direction, reason=""):
+    """Move a DCC impact, SECAS cost line or acceptance criterion one place up or down
+    (direction "up" or "down"); criteria are renumbered with it. Records one Event. Raises
+    ValidationError at the top or bottom of the list."""
+    model = type(instance)
+    if model not in POSITIONED_PARTS:
+        raise ValidationError("Only DCC impacts, SECAS cost lines and criteria can be reordered.")
+    label, _tracked = RELEASE_PARTS[model]
+    if instance.release_id != release.pk:
+        raise ValidationError(f"That {label} belongs to another release.")
+    _renumber(release, model, getattr(instance, "category", None))
+    rows = list(_siblings(release, model, instance).select_for_update().order_by("position", "id"))
+    index = next(i for i, row in enumerate(rows) if row.pk == instance.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(rows):
+        raise ValidationError(
+            f"That {label} is already {'first' if direction == 'up' else 'last'}."
+        )
+    a, b = rows[index], rows[other]
+    a_pos, b_pos = a.position, b.position
+    model.objects.filter(pk=a.pk).update(position=0)
+    model.objects.filter(pk=b.pk).update(position=a_pos)
+    model.objects.filter(pk=a.pk).update(position=b_pos)
+    register.event_record(
+        actor=actor,
+        subject=release,
+        action=f"release.{model._meta.model_name}_moved",
+        summary=f"{label[0].upper()}{label[1:]} moved {direction} to place {b_pos}: {a}",
+        reason=reason,
+        changes={"position": [a_pos, b_pos]},
+    )
+
+
 @transaction.atomic
 def release_part_delete(*, actor, release, instance, reason=""):
     model = type(instance)
@@ -884,6 +1185,8 @@ def release_part_delete(*, actor, release, instance, reason=""):
     before = register.field_values(instance, tracked)
     summary = f"{label[0].upper()}{label[1:]} deleted: {instance}"
     instance.delete()
+    if model in POSITIONED_PARTS:
+        _renumber(release, model, getattr(instance, "category", None))
     register.event_record(
         actor=actor,
         subject=release,

@@ -10,10 +10,17 @@ urlpatterns = [
     # Releases and their scope (views.py)
     path("releases/", views.release_list, name="release_list"),
     path("releases/new/", views.release_create, name="release_create"),
+    path("search/", views.search, name="search"),
+    path("modification-options/", views.modification_options, name="modification_options"),
     path(R, views.release_detail, name="release_detail"),
     path(R + "edit/", views.release_edit, name="release_edit"),
     path(R + "activity/", views.release_activity, name="release_activity"),
     path(R + "scope/add/", views.scope_add, name="scope_add"),
+    path(R + "scope/add-many/", views.scope_bulk_add, name="scope_bulk_add"),
+    path(
+        R + "scope/new-modification/", views.scope_new_modification, name="scope_new_modification"
+    ),
+    path(R + "scope/<int:pk>/delete/", views.scope_item_delete, name="scope_item_delete"),
     path(R + "scope/<int:pk>/edit/", views.scope_item_edit, name="scope_item_edit"),
     path(R + "scope/<int:pk>/remove/", views.scope_remove, name="scope_remove"),
     path(R + "scope/<int:pk>/move/", views.scope_move, name="scope_move"),
@@ -27,7 +34,9 @@ urlpatterns = [
         views.release_change_request_remove,
         name="release_change_request_remove",
     ),
+    path(R + "<str:part>/section/", views.part_section, name="part_section"),
     path(R + "<str:part>/new/", views.part_create, name="part_create"),
+    path(R + "<str:part>/<int:pk>/move/", views.part_move, name="part_move"),
     path(R + "<str:part>/<int:pk>/edit/", views.part_edit, name="part_edit"),
     path(R + "<str:part>/<int:pk>/delete/", views.part_delete, name="part_delete"),
     path("glossary/", views.glossary, name="glossary"),

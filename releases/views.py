@@ -88,17 +88,26 @@ def release_create(request):
     if request.method == "POST":
         form = forms.ReleaseCreateForm(request.POST)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            reason = data.pop("reason")
+            source, data = form.service_kwargs()
             try:
-                release = services.release_create(actor=request.user, reason=reason, **data)
+                if source is None:
+                    release = services.release_create(actor=request.user, **data)
+                else:
+                    release = services.release_create_from(
+                        actor=request.user, source=source, **data
+                    )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, f"{release.name} created.")
+                copied = f" from {source.name}: check the copied dates" if source else ""
+                messages.success(request, f"{release.name} created{copied}.")
                 return redirect(release)
     else:
-        form = forms.ReleaseCreateForm(initial={"classification": "white"})
+        initial = {"classification": "white"}
+        source = Release.objects.filter(slug=request.GET.get("from", "")).first()
+        if source:
+            initial["copy_from"] = source.pk
+        form = forms.ReleaseCreateForm(initial=initial)
     today = timezone.localdate()
     return render(
         request,
@@ -148,7 +157,6 @@ def _release_page_context(slug):
     items = selectors.scope_items(release)
     groups = selectors.scope_groups(items)
     destinations = selectors.scope_destinations(release, groups.out)
-    costs = list(release.secas_costs.all())
     context = {
         "release": release,
         "groups": groups,
@@ -161,14 +169,8 @@ def _release_page_context(slug):
         "participant_rows": impacts.participant_matrix(items),
         "documents": impacts.sec_documents_impacted(items),
         "document_matrix": impacts.document_matrix(items),
-        "party_impacts": _party_impacts(release),
-        "dcc_impacts": list(release.dcc_impacts.all()),
-        "other_code_impacts": list(release.other_code_impacts.all()),
-        "timeline": list(release.timeline.all()),
-        "secas_costs": costs,
-        "secas_effort_total": sum((c.effort_days for c in costs), start=0),
-        "secas_cost_total": sum((c.cost for c in costs), start=0),
-        "criteria": list(release.acceptance_criteria.all()),
+        "sections": {key.replace("-", "_"): _section_context(release, key) for key in PARTS},
+        "deletable": _deletable_items(release, [*groups.approved, *groups.targeted]),
         "change_requests": sorted(release.change_requests.all(), key=lambda c: c.reference),
         "date_changes": list(release.date_changes.all()),
         "deadlines": [
@@ -301,6 +303,187 @@ def _scope_added_message(request, item):
             f"{modification.reference} added to the scope, within the scope deadline for "
             f"{kind} modifications ({long_date(deadline)}).",
         )
+
+
+def _deletable_items(release, items):
+    """Pks of the in-scope items no issued RID version lists (their addition can be undone by
+    deleting them): one query for the release's versions."""
+    if not items:
+        return set()
+    listed = selectors.issued_scope(release.pk)
+    return {i.pk for i in items if (i.modification.reference, i.part_label or "") not in listed}
+
+
+BULK_CANDIDATES = 50
+
+
+@analyst_required
+def scope_bulk_add(request, slug):
+    """Many modifications into the scope at once: pasted references and/or ticked rows of a
+    searched list (never the whole register), one date, one reason. References not in the
+    register come back as rows to add them (reference, title, summary) in the same step."""
+    release = _release(slug)
+    search = request.GET.get("q", "").strip()
+    if request.method == "POST":
+        form = forms.ScopeBulkAddForm(request.POST, release=release)
+        new_forms = forms.NewModificationFormSet(request.POST, prefix="new")
+        if form.is_valid():
+            unknown = form.unknown
+            typed = [f["reference"].value() for f in new_forms.forms]
+            if typed != unknown:
+                # Offer (again) exactly the references that are not in the register.
+                new_forms = forms.NewModificationFormSet(
+                    prefix="new", initial=[{"reference": r} for r in unknown]
+                )
+            if not unknown or (typed == unknown and new_forms.is_valid()):
+                try:
+                    items = services.scope_add_many(
+                        actor=request.user,
+                        release=release,
+                        modifications=form.known,
+                        new_modifications=[f.service_fields() for f in new_forms.forms]
+                        if unknown
+                        else [],
+                        added_on=form.cleaned_data["added_on"],
+                        reason=form.cleaned_data["reason"],
+                        exception_reason=form.cleaned_data["exception_reason"],
+                    )
+                except ValidationError as exc:
+                    apply_service_errors(form, exc)
+                else:
+                    _bulk_added_message(request, items, unknown)
+                    return redirect(release.get_absolute_url() + "#scope")
+        ticked = {str(pk) for pk in request.POST.getlist("modifications")}
+    else:
+        form = forms.ScopeBulkAddForm(
+            release=release,
+            initial={
+                "added_on": timezone.localdate().isoformat(),
+                "references": request.GET.get("references", ""),
+            },
+        )
+        new_forms = forms.NewModificationFormSet(prefix="new")
+        ticked = set()
+    candidates = selectors.scope_candidates(release, search, limit=BULK_CANDIDATES)
+    return render(
+        request,
+        "releases/release_scope_bulk.html",
+        {
+            "release": release,
+            "form": form,
+            "new_forms": new_forms,
+            "search": search,
+            "candidates": candidates[:BULK_CANDIDATES],
+            "more_candidates": len(candidates) > BULK_CANDIDATES,
+            "ticked": ticked,
+            "limit": BULK_CANDIDATES,
+        },
+    )
+
+
+def _bulk_added_message(request, items, created):
+    late = [i.modification.reference for i in items if i.added_after_deadline]
+    text = (
+        f"{len(items)} modification{'s' if len(items) != 1 else ''} added to the scope: "
+        f"{', '.join(i.modification.reference for i in items)}."
+    )
+    if created:
+        text += f" New in the register: {', '.join(created)}."
+    if late:
+        messages.warning(
+            request,
+            text + f" After the scope deadline, flagged as exceptions with the Panel decision "
+            f"recorded: {', '.join(late)}.",
+        )
+    else:
+        messages.success(request, text)
+
+
+@analyst_required
+def scope_new_modification(request, slug):
+    """Add a new modification to the register and to this release's scope in one form (the form
+    sits on the release page; this page shows it again with its messages)."""
+    release = _release(slug)
+    if request.method == "POST":
+        form = forms.ScopeNewModificationForm(request.POST, prefix="new-modification")
+        if form.is_valid():
+            try:
+                (item,) = services.scope_add_many(
+                    actor=request.user,
+                    release=release,
+                    new_modifications=[form.service_fields()],
+                    added_on=form.cleaned_data["added_on"],
+                    reason=form.cleaned_data["reason"],
+                    exception_reason=form.cleaned_data["exception_reason"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict") and "references" in exc.error_dict:
+                    exc = ValidationError({"reference": exc.message_dict["references"]})
+                apply_service_errors(form, exc)
+            else:
+                _scope_added_message(request, item)
+                return redirect(release.get_absolute_url() + "#scope")
+    else:
+        form = forms.ScopeNewModificationForm(
+            prefix="new-modification", initial={"added_on": timezone.localdate().isoformat()}
+        )
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading="Add a new modification to the register and to this scope",
+        submit="Add to the register and the scope",
+        anchor="scope",
+    )
+
+
+@analyst_required
+def modification_options(request):
+    """htmx: <option>s of the modifications matching what is typed (reference, former
+    reference or words of the title), at most 20, for the reference fields' <datalist>."""
+    text = request.GET.get("q") or next((v for k, v in request.GET.items() if k != "q"), "")
+    matches = selectors.modification_matches(text, limit=20) if text.strip() else []
+    return render(request, "releases/_modification_options.html", {"matches": matches})
+
+
+@analyst_required
+def scope_item_delete(request, slug, pk):
+    release = _release(slug)
+    item = _scope_item(release, pk)
+    if response := _in_scope_or_redirect(request, item):
+        return response
+    if request.method == "POST":
+        form = forms.ReasonOnlyForm(request.POST)
+        form.fields["reason"].required = True
+        if form.is_valid():
+            try:
+                services.scope_item_delete(
+                    actor=request.user, item=item, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{item.modification.reference} deleted from the scope (added in error). "
+                    "The activity trail keeps both the addition and its undoing.",
+                )
+                return redirect(release.get_absolute_url() + "#scope")
+    else:
+        form = forms.ReasonOnlyForm()
+        form.fields["reason"].required = True
+    return _action_page(
+        request,
+        release=release,
+        form=form,
+        heading=f"Delete {item.modification} from the scope (added in error)",
+        intro="No issued RID version lists it, so the addition can be undone: it disappears "
+        "from the scope instead of being listed under 'Fell out or removed'. The activity "
+        "trail keeps the addition and records this deletion with your reason.",
+        submit="Delete from the scope",
+        danger=True,
+        anchor="scope",
+    )
 
 
 @analyst_required
@@ -492,21 +675,37 @@ class Part:
     form: type
     label: str  # "DCC impact"
     anchor: str  # section id on the release page
+    columns: int  # table columns of its rows on the release page, actions included
     can_add: bool = True
+    movable: bool = False  # reordered with up / down (position managed by the service)
 
 
 PARTS = {
     "party-impacts": Part(
-        PartyImpact, forms.PartyImpactForm, "SEC Party impact", "party-impacts", can_add=False
+        PartyImpact,
+        forms.PartyImpactForm,
+        "SEC Party impact",
+        "party-impacts",
+        3,
+        can_add=False,
     ),
-    "dcc-impacts": Part(DccImpact, forms.DccImpactForm, "DCC impact", "dcc-impacts"),
+    "dcc-impacts": Part(
+        DccImpact, forms.DccImpactForm, "DCC impact", "dcc-impacts", 3, movable=True
+    ),
     "other-code-impacts": Part(
-        OtherCodeImpact, forms.OtherCodeImpactForm, "other Code impact", "other-code-impacts"
+        OtherCodeImpact, forms.OtherCodeImpactForm, "other Code impact", "other-code-impacts", 3
     ),
-    "timeline": Part(TimelineEvent, forms.TimelineEventForm, "timeline event", "timeline"),
-    "secas-costs": Part(SecasCostLine, forms.SecasCostLineForm, "SECAS cost line", "costs"),
+    "timeline": Part(TimelineEvent, forms.TimelineEventForm, "timeline event", "timeline", 4),
+    "secas-costs": Part(
+        SecasCostLine, forms.SecasCostLineForm, "SECAS cost line", "costs", 4, movable=True
+    ),
     "acceptance-criteria": Part(
-        AcceptanceCriterion, forms.AcceptanceCriterionForm, "acceptance criterion", "criteria"
+        AcceptanceCriterion,
+        forms.AcceptanceCriterionForm,
+        "acceptance criterion",
+        "criteria",
+        3,
+        movable=True,
     ),
 }
 
@@ -518,17 +717,47 @@ def _part(part):
         raise Http404("No such part of a release.") from exc
 
 
-def _next_position(release, model):
-    if model not in (DccImpact, SecasCostLine, AcceptanceCriterion):
-        return {}
-    top = model.objects.filter(release=release).order_by("-position").first()
-    return {"position": (top.position if top else 0) + 1}
+def _section_context(release, key, **state):
+    """What the release page's section of one part shows: its rows (from the release's
+    prefetched parts, or one query each) and, while a row is edited in place, the state of that
+    editor (`editing` pk, `deleting` pk, `adding`, `form`, `notice`)."""
+    spec = PARTS[key]
+    rows = {
+        "party-impacts": lambda: _party_impacts(release),
+        "dcc-impacts": lambda: list(release.dcc_impacts.all()),
+        "other-code-impacts": lambda: list(release.other_code_impacts.all()),
+        "timeline": lambda: list(release.timeline.all()),
+        "secas-costs": lambda: list(release.secas_costs.all()),
+        "acceptance-criteria": lambda: list(release.acceptance_criteria.all()),
+    }[key]()
+    context = {"part": key, "spec": spec, "rows": rows, "release": release, **state}
+    if key == "secas-costs":
+        context["effort_total"] = sum((c.effort_days for c in rows), start=0)
+        context["cost_total"] = sum((c.cost for c in rows), start=0)
+    return context
 
 
-def _part_form_page(request, release, spec, instance):
+def _is_htmx(request):
+    return request.headers.get("HX-Request") == "true"
+
+
+def _section_response(request, release, key, **state):
+    """The section of one part, for htmx to swap in place of the one on the page."""
+    release = selectors.release_for_page(release.slug)
+    return render(
+        request,
+        f"releases/_section_{key.replace('-', '_')}.html",
+        _section_context(release, key, **state),
+    )
+
+
+def _part_form_page(request, release, spec, instance, key):
     creating = instance.pk is None
+    # In place on the release page the editor's fields are prefixed with the part, so that
+    # their ids never clash with another form of the page.
+    prefix = key if _is_htmx(request) else None
     if request.method == "POST":
-        form = spec.form(request.POST, instance=instance)
+        form = spec.form(request.POST, instance=instance, prefix=prefix)
         if form.is_valid():
             try:
                 services.release_part_save(
@@ -543,12 +772,18 @@ def _part_form_page(request, release, spec, instance):
                 apply_service_errors(form, exc)
             else:
                 verb = "added" if creating else "saved"
-                messages.success(request, f"{spec.label.capitalize()} {verb}.")
+                text = f"{spec.label[0].upper()}{spec.label[1:]} {verb}."
+                if _is_htmx(request):
+                    return _section_response(request, release, key, notice=text)
+                messages.success(request, text)
                 return redirect(release.get_absolute_url() + f"#{spec.anchor}")
     else:
-        form = spec.form(
-            instance=instance, initial=_next_position(release, spec.model) if creating else None
-        )
+        form = spec.form(instance=instance, prefix=prefix)
+    if _is_htmx(request):
+        first = next(iter(form.fields.values()))
+        first.widget.attrs["autofocus"] = True
+        state = {"adding": True} if creating else {"editing": instance.pk}
+        return _section_response(request, release, key, form=form, **state)
     if creating:
         article = "an" if spec.label[0] in "aeiou" else "a"
         heading = f"Add {article} {spec.label}"
@@ -575,7 +810,7 @@ def part_create(request, slug, part):
     if not spec.can_add:
         raise Http404("The five SEC Party impact rows are fixed.")
     release = _release(slug)
-    return _part_form_page(request, release, spec, spec.model(release=release))
+    return _part_form_page(request, release, spec, spec.model(release=release), part)
 
 
 @analyst_required
@@ -583,7 +818,7 @@ def part_edit(request, slug, part, pk):
     spec = _part(part)
     release = _release(slug)
     instance = get_object_or_404(spec.model, pk=pk, release=release)
-    return _part_form_page(request, release, spec, instance)
+    return _part_form_page(request, release, spec, instance, part)
 
 
 @analyst_required
@@ -593,8 +828,9 @@ def part_delete(request, slug, part, pk):
         raise Http404("The five SEC Party impact rows are fixed; clear the text instead.")
     release = _release(slug)
     instance = get_object_or_404(spec.model, pk=pk, release=release)
+    prefix = f"{part}-delete" if _is_htmx(request) else None
     if request.method == "POST":
-        form = forms.ReasonOnlyForm(request.POST)
+        form = forms.ReasonOnlyForm(request.POST, prefix=prefix)
         if form.is_valid():
             try:
                 services.release_part_delete(
@@ -606,10 +842,16 @@ def part_delete(request, slug, part, pk):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, f"{spec.label.capitalize()} deleted.")
+                text = f"{spec.label[0].upper()}{spec.label[1:]} deleted."
+                if _is_htmx(request):
+                    return _section_response(request, release, part, notice=text)
+                messages.success(request, text)
                 return redirect(release.get_absolute_url() + f"#{spec.anchor}")
     else:
-        form = forms.ReasonOnlyForm()
+        form = forms.ReasonOnlyForm(prefix=prefix)
+    if _is_htmx(request):
+        form.fields["reason"].widget.attrs["autofocus"] = True
+        return _section_response(request, release, part, form=form, deleting=instance.pk)
     return _action_page(
         request,
         release=release,
@@ -618,6 +860,74 @@ def part_delete(request, slug, part, pk):
         submit="Delete",
         danger=True,
         anchor=spec.anchor,
+    )
+
+
+@analyst_required
+def part_move(request, slug, part, pk):
+    """Move a DCC impact, SECAS cost line or acceptance criterion one place up or down: htmx
+    posts at once; without JavaScript a GET shows a one-button confirmation page."""
+    spec = _part(part)
+    if not spec.movable:
+        raise Http404("These rows are not reordered by hand.")
+    release = _release(slug)
+    instance = get_object_or_404(spec.model, pk=pk, release=release)
+    if request.method != "POST":
+        direction = request.GET.get("direction", "up")
+        form = forms.PartMoveForm(initial={"direction": direction})
+        return _action_page(
+            request,
+            release=release,
+            form=form,
+            heading=f"Move {spec.label} {'up' if direction == 'up' else 'down'}: {instance}",
+            submit="Move",
+            anchor=spec.anchor,
+        )
+    direction = request.POST.get("direction", "")
+    try:
+        services.release_part_move(
+            actor=request.user, release=release, instance=instance, direction=direction
+        )
+    except ValidationError as exc:
+        text, ok = " ".join(exc.messages), False
+    else:
+        text, ok = f"{spec.label[0].upper()}{spec.label[1:]} moved {direction}.", True
+    if _is_htmx(request):
+        return _section_response(request, release, part, notice=text)
+    (messages.success if ok else messages.error)(request, text)
+    return redirect(release.get_absolute_url() + f"#{spec.anchor}")
+
+
+@analyst_required
+def part_section(request, slug, part):
+    """htmx: the section of one part as the release page shows it (Cancel of an editor);
+    without htmx, the release page itself."""
+    _part(part)
+    release = _release(slug)
+    if _is_htmx(request):
+        return _section_response(request, release, part)
+    return release_detail(request, slug)
+
+
+# Search ---------------------------------------------------------------------------------------
+
+
+@reader_required
+def search(request):
+    """The header search box: modifications (also by former reference), DCC Change Requests,
+    releases and OPSG papers. A query that is exactly one modification's reference goes
+    straight to it."""
+    text = request.GET.get("q", "").strip()[:100]
+    results = selectors.search_everything(text)
+    if len(results.modifications) == 1 and results.count == 1 and request.GET.get("go") != "no":
+        only = results.modifications[0]
+        refs = {only.reference, *(f.reference for f in only.former_references.all())}
+        if text.replace(" ", "").upper() in refs:
+            return redirect(only)
+    return render(
+        request,
+        "releases/release_search.html",
+        {"q": text, "results": results, "nav_section": "search"},
     )
 
 

@@ -147,6 +147,7 @@ class TimelineFact:
     event: str
     notes: str
     kind: str
+    end_date: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,14 @@ def release_fact(release, date, recorded=None):
         uit_required=release.uit_required,
         scope=tuple(scope),
         timeline=tuple(
-            TimelineFact(pk=t.pk, date=t.date, event=t.event, notes=t.notes, kind=t.kind)
+            TimelineFact(
+                pk=t.pk,
+                date=t.date,
+                event=t.event,
+                notes=t.notes,
+                kind=t.kind,
+                end_date=t.end_date,
+            )
             for t in timeline
         ),
         date_changes=tuple(

@@ -56,12 +56,13 @@ def _uid(kind, pk):
     return f"{kind}-{pk}@{UID_DOMAIN}"
 
 
-def _event(*, uid, date, summary, description="", url="", category="", stamp):
+def _event(*, uid, date, summary, description="", url="", category="", stamp, end_date=None):
+    """An all-day VEVENT; with end_date a multi-day one (DTEND is exclusive: the day after)."""
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
     event.add("dtstart", date)
-    event.add("dtend", date + datetime.timedelta(days=1))
+    event.add("dtend", max(end_date or date, date) + datetime.timedelta(days=1))
     event.add("summary", summary)
     if description:
         event.add("description", description)
@@ -74,9 +75,9 @@ def _event(*, uid, date, summary, description="", url="", category="", stamp):
 
 
 def calendar_events(releases, modifications, *, absolute):
-    """(uid, date, summary, description, url, category) for the releases' timeline events and
-    decision cut-offs and the modifications' key dates, in date order. `absolute(path)` makes a
-    link absolute."""
+    """(uid, date, summary, description, url, category, end_date) for the releases' timeline
+    events (end_date set for a window, else None) and decision cut-offs and the modifications'
+    key dates, in date order. `absolute(path)` makes a link absolute."""
     rows = []
     for release in releases:
         for t in release.timeline:
@@ -88,6 +89,7 @@ def calendar_events(releases, modifications, *, absolute):
                     t.notes,
                     absolute(release.url),
                     "Release timeline",
+                    t.end_date,
                 )
             )
         for item in release.scope:
@@ -107,6 +109,7 @@ def calendar_events(releases, modifications, *, absolute):
                         f"{release.name}.{fall_back}",
                         absolute(release.url),
                         "Decision cut-off",
+                        None,
                     )
                 )
     for mod in modifications:
@@ -122,6 +125,7 @@ def calendar_events(releases, modifications, *, absolute):
                     f"{mod.label} is expected at the Panel.",
                     link,
                     "Panel",
+                    None,
                 )
             )
         if mod.change_board_date:
@@ -134,6 +138,7 @@ def calendar_events(releases, modifications, *, absolute):
                     + (" under Self-Governance." if mod.is_self_governance else "."),
                     link,
                     "Change Board vote",
+                    None,
                 )
             )
         if mod.authority_decision_date:
@@ -145,6 +150,7 @@ def calendar_events(releases, modifications, *, absolute):
                     f"The Authority's decision on {mod.label} is expected.",
                     link,
                     "Authority decision",
+                    None,
                 )
             )
     return sorted(_plausible(rows), key=lambda r: (r[1], r[0]))
@@ -171,7 +177,7 @@ def build_calendar(*, name, releases, modifications, absolute, stamp=None):
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-published-ttl", "PT6H")
-    for uid, date, summary, description, url, category in calendar_events(
+    for uid, date, summary, description, url, category, end_date in calendar_events(
         releases, modifications, absolute=absolute
     ):
         cal.add_component(
@@ -183,6 +189,7 @@ def build_calendar(*, name, releases, modifications, absolute, stamp=None):
                 url=url,
                 category=category,
                 stamp=stamp,
+                end_date=end_date,
             )
         )
     return cal.to_ical()

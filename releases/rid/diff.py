@@ -117,6 +117,7 @@ FIELD_LABELS = {
     "lines": "text",
     "notes": "notes",
     "date": "date",
+    "end_date": "end date",
     "event": "event",
     "effort_days": "effort",
     "cost": "cost",
@@ -558,7 +559,9 @@ def _compare_field(c, name, a, b, old, new):
             b,
             key=lambda t: t.event,
             label=lambda t: t.event,
-            describe=lambda t: long_date(t.date),
+            describe=lambda t: (
+                long_date(t.date) + (f" to {long_date(t.end_date)}" if t.end_date else "")
+            ),
         )
         return
     if name == "secas_costs":

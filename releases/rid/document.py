@@ -19,6 +19,7 @@ import datetime
 import html as html_module
 import json
 import re
+import types
 import typing
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,7 +44,7 @@ from ..models import (
 # added, renamed or changes meaning, and add the step from the previous schema to UPGRADES
 # below, so that every version issued before keeps rendering (tests/releases/rid/schemas/ holds
 # a stored JSON of each schema, and the tests render each as HTML and PDF).
-SCHEMA = 2
+SCHEMA = 3
 MATRIX_COLUMNS = 8
 CONTENTS_ANCHORS = (
     "rid-scope",
@@ -212,6 +213,15 @@ class TimelineRow:
     date: datetime.date
     event: str
     notes: str
+    end_date: datetime.date | None = None  # a window (schema 3): "1 Jun 21 - 30 Jul 21"
+
+    @property
+    def when(self):
+        """The date as the RID writes it: '1 Jun 21', or '1 Jun 21 - 30 Jul 21' for a window."""
+        text = short_date(self.date)
+        if self.end_date and self.end_date != self.date:
+            text += f" - {short_date(self.end_date)}"
+        return text
 
 
 @dataclass(frozen=True)
@@ -490,7 +500,17 @@ def _upgrade_1_to_2(data):
     }
 
 
-UPGRADES = {1: _upgrade_1_to_2}
+def _upgrade_2_to_3(data):
+    """Schema 3 gave timeline rows an end date (a window, "1 Jun 21 - 30 Jul 21"); every
+    earlier row was a single day."""
+    return {
+        **data,
+        "timeline": [{**row, "end_date": None} for row in data.get("timeline", [])],
+        "schema": 3,
+    }
+
+
+UPGRADES = {1: _upgrade_1_to_2, 2: _upgrade_2_to_3}
 
 
 def upgrade(data):
@@ -523,6 +543,11 @@ def _encode(value):
 
 def _decode(tp, value):
     origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):  # "X | None": decode as X unless None
+        if value is None:
+            return None
+        (tp, *_rest) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+        origin = typing.get_origin(tp)
     if origin is tuple:
         (item_type, *_rest) = typing.get_args(tp)
         return tuple(_decode(item_type, v) for v in value)
@@ -536,6 +561,11 @@ def _decode(tp, value):
 
 
 # -- formatting helpers used by the Rid and the templates ---------------------------------------
+
+
+def short_date(value):
+    """date(2021, 6, 1) -> '1 Jun 21', as the RID's timeline writes dates."""
+    return f"{value.day} {value:%b %y}"
 
 
 def money(value):
@@ -801,7 +831,9 @@ def build_rid(release, *, version="", version_date=None, changes="", today=None)
         other_code_impacts=tuple(
             ImpactRow(o.code, (o.summary,)) for o in release.other_code_impacts.all()
         ),
-        timeline=tuple(TimelineRow(t.date, t.event, t.notes) for t in release.timeline.all()),
+        timeline=tuple(
+            TimelineRow(t.date, t.event, t.notes, t.end_date) for t in release.timeline.all()
+        ),
         impacts_dcc_systems=impacts_dcc_systems,
         pit_required=release.pit_required,
         sit_required=release.sit_required,

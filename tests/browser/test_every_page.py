@@ -25,34 +25,50 @@ def test_analyst_opens_every_kind_of_page_and_form(visitor, demo):
     visitor.follow("June 2021 SEC Release", "june-2021", exact=True)
     for name in [
         "Edit release",
+        "Add modifications to the scope",
         "Add a modification to the scope",
         "Edit MP106",
         "Move MP106",
         "Remove MP106",
         "Add a DCC Change Request",
-        "Edit Supplier Parties",
-        "Add a DCC impact",
-        "Edit Operational changes",
-        "Delete Operational changes",
-        "Add an other Code impact",
-        "Add a timeline event",
-        "Edit Release go-live",
         "Edit test strategy",
-        "Add a SECAS cost line",
-        "Edit for project management of the release",
-        "Add an acceptance criterion",
         "Move the go-live date",
     ]:
         visitor.follow(name, "june-2021-" + re.sub(r"\W+", "-", name.lower()), exact=True)
         assert main.locator("form[method=post]").count() == 1, name
         back(visitor)
 
-    # A part form with a mistake: an empty timeline event.
-    visitor.follow("Add a timeline event", "timeline-new")
-    visitor.press(re.compile("^(Add|Save|Create)"), "timeline-new-errors")
-    assert main.locator(".invalid-feedback").count() > 0
-    back(visitor)
-    back(visitor)
+    # The rows of the release's parts are edited in place (htmx): the editor opens in the
+    # table, without a page load, and Cancel puts the row back.
+    for part, name in [
+        ("party-impacts", "Edit Supplier Parties"),
+        ("dcc-impacts", "Add a DCC impact"),
+        ("dcc-impacts", "Edit Operational changes"),
+        ("dcc-impacts", "Delete Operational changes"),
+        ("other-code-impacts", "Add an other Code impact"),
+        ("timeline", "Add a timeline event"),
+        ("timeline", "Edit Release go-live"),
+        ("secas-costs", "Add a SECAS cost line"),
+        ("secas-costs", "Edit for project management of the release"),
+        ("acceptance-criteria", "Add an acceptance criterion"),
+    ]:
+        section = main.locator(f"#part-{part}")
+        section.get_by_role("link", name=name, exact=True).click()
+        editor = section.locator("tr.part-editor form")
+        editor.wait_for()
+        visitor.check("june-2021-" + re.sub(r"\W+", "-", name.lower()))
+        editor.get_by_role("link", name="Cancel").click()
+        editor.wait_for(state="detached")
+
+    # A part form with a mistake: an empty timeline event, explained in place.
+    section = main.locator("#part-timeline")
+    section.get_by_role("link", name="Add a timeline event", exact=True).click()
+    section.locator("tr.part-editor form").wait_for()
+    section.get_by_role("button", name="Add", exact=True).click()
+    section.locator(".invalid-feedback").first.wait_for()
+    visitor.check("timeline-new-errors")
+    section.get_by_role("link", name="Cancel").click()
+    section.locator("tr.part-editor").wait_for(state="detached")
 
     visitor.follow("Activity", "june-2021-activity", exact=True)
     back(visitor)

@@ -82,9 +82,13 @@ def test_analyst_adds_a_modification_to_a_release_scope_and_records_its_approval
     visitor.follow("Releases", "release-list", within="header")
     visitor.follow("November 2021 SEC Release", "november-2021", exact=True)
     visitor.follow("Add a modification to the scope", "scope-add")
-    page.get_by_label("Modification").select_option(
-        label=f"MP160 ‘{TITLE}’ (Awaiting Change Board vote)"
-    )
+    # The reference field suggests matches as you type (no select of the whole register).
+    field = main.get_by_role("combobox", name=re.compile(r"^Modification"))
+    field.press_sequentially("MP16", delay=50)
+    option = page.locator("#id_modification-options option[value=MP160]")
+    option.wait_for(state="attached")
+    assert TITLE in option.inner_text()
+    field.fill("MP160")
     page.get_by_label("Date added").fill("2021-03-01")
     page.get_by_role("textbox", name=re.compile(r"^Reason\*?$")).fill(
         "Targeted by the Panel on 1 March 2021."

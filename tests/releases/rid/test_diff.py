@@ -219,8 +219,10 @@ def _leaves(value, path=()):
 def _changed(path, value):
     if isinstance(value, bool):
         return not value
-    if path[-1] in ("go_live_date", "date"):
-        return (datetime.date.fromisoformat(value) + datetime.timedelta(days=1)).isoformat()
+    if path[-1] in ("go_live_date", "date", "end_date"):  # end_date: None for a single day
+        return (
+            datetime.date.fromisoformat(value or "2021-07-30") + datetime.timedelta(days=1)
+        ).isoformat()
     if path[-1] in ("cost", "effort_days", "dcc_cost"):
         return str(Decimal(value or "0") + 1)
     if isinstance(value, int):

@@ -87,3 +87,13 @@ def test_the_stored_schema_2_version_holds_a_dcc_system_table_with_footnotes_and
     assert rid.system_impacts_wording == "table"
     assert [f.number for f in rid.system_footnotes] == [1, 2, 3]
     assert any(m.other_parts for m in rid.modifications)
+
+
+def test_earlier_timeline_rows_upgrade_to_single_days_and_schema_3_windows_render_as_ranges():
+    old = Rid.from_json(stored(2))
+    assert all(row.end_date is None for row in old.timeline)
+    new = Rid.from_json(stored(3))
+    window = next(row for row in new.timeline if row.end_date)
+    assert window.when == "1 Mar 21 - 30 Apr 21"
+    html = render_to_string("releases/rid/_document.html", {"rid": new})
+    assert "1 Mar 21 - 30 Apr 21" in html
