@@ -179,13 +179,13 @@ def test_analysts_and_panel_members_get_their_own_page_and_their_own_name(
     analyst_page = count_queries(logged_in(analyst), url)[1]
     panel_page = count_queries(logged_in(panel_member), url)[1]
     assert edit in analyst_page and edit not in panel_page
-    assert ">analyst\n" in analyst_page.replace("<span", "\n")
-    assert ">panel\n" in panel_page.replace("<span", "\n")
+    assert '<span class="nav-username">analyst</span>' in analyst_page
+    assert '<span class="nav-username">panel</span>' in panel_page
 
     other = logged_in(panel_user(username="another-panel-member"))
     queries, other_page = count_queries(other, url)
     assert queries == 2  # the Panel's page, kept
-    assert ">another-panel-member\n" in other_page.replace("<span", "\n")
+    assert '<span class="nav-username">another-panel-member</span>' in other_page
     assert "csrfmiddlewaretoken" in other.get(url).content.decode()  # log out, its own token
 
 

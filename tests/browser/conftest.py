@@ -175,8 +175,24 @@ class Visitor:
         self.page.wait_for_load_state()
 
     def logout(self):
+        self._open_navigation()
+        self._open_user_menu()
         self.page.get_by_role("button", name="Log out").click()
         self.page.wait_for_load_state()
+
+    def _open_navigation(self):
+        """On a narrow screen, open the collapsed main navigation."""
+        toggler = self.page.get_by_role("button", name="Show navigation")
+        if toggler.is_visible():
+            toggler.click()
+            self.page.locator("#nav-main.show").wait_for()
+
+    def _open_user_menu(self):
+        """Open the user's menu (Watching, Log out) in the navigation bar."""
+        menu = self.page.locator("header details.user-menu")
+        if menu.get_attribute("open") is None:
+            menu.locator("summary").click()
+        menu.locator("ul").wait_for()
 
     def goto(self, path, label=None):
         self.page.goto(self.base + path)
@@ -195,11 +211,14 @@ class Visitor:
         return self.click(link, label)
 
     def menu(self, name, label=None):
-        """Follow a link of the main navigation, opening it first on a narrow screen."""
-        toggler = self.page.get_by_role("button", name="Show navigation")
-        if toggler.is_visible():
-            toggler.click()
-            self.page.locator("#nav-main.show").wait_for()
+        """Follow a link of the main navigation or of the user's menu, opening them first (the
+        navigation is collapsed on a narrow screen)."""
+        self._open_navigation()
+        in_user_menu = self.page.locator("header details.user-menu a").filter(
+            has_text=re.compile(rf"^\s*{re.escape(name)}\s*$")
+        )
+        if in_user_menu.count():
+            self._open_user_menu()
         return self.follow(name, label, exact=True, within="header")
 
     def press(self, name, label=None, exact=False):

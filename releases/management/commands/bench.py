@@ -143,6 +143,7 @@ def ensure_bench_data(stdout):
             kind="draft",
             date=datetime.date(2030, 7, 1),
             changes="First draft presented to the Panel to be baselined",
+            unreviewed_reason="Generated bench data: no second analyst to review it.",
         )
     revision_bump()  # the bulk inserts recorded no Event: pages cached before are not shown
     stdout.write(
