@@ -1,5 +1,5 @@
 """The shape of SEC document codes and the catalogue's listing order (domain.md 3.6), as pure
-functions: services.sec_document_create/_update use them, and migration 0005 holds a copy.
+functions: services.sec_document_create/_update use them, and migrations 0005 and 0011 hold copies.
 
 - Sections are one letter (A 'Definitions and Interpretation' ... X 'Transition').
 - Schedules are numbered (1 'Framework Agreement' ... 11 'TS Applicability Tables').

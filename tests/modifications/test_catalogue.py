@@ -26,7 +26,7 @@ def test_the_whole_catalogue_is_there_by_kind():
         kind: SECDocument.objects.filter(kind=kind).count()
         for kind in ("section", "schedule", "appendix")
     }
-    assert counts == {"section": 19, "schedule": 10, "appendix": 30}
+    assert counts == {"section": 19, "schedule": 10, "appendix": 31}
 
 
 @pytest.mark.parametrize(
@@ -60,9 +60,9 @@ def test_the_catalogue_lists_sections_schedules_then_appendices_single_letters_f
     )
 
 
-def test_the_entries_nobody_checked_say_so_to_analysts():
-    assert "confirm" in sec_document("appendix", "AA").note
-    assert sec_document("appendix", "AB").note == ""
+def test_the_entries_nobody_could_confirm_say_so_to_analysts():
+    assert "Not confirmed" in sec_document("appendix", "H").note
+    assert sec_document("appendix", "AA").note == ""
 
 
 @pytest.mark.parametrize(
@@ -147,19 +147,19 @@ def test_bad_input_is_refused_next_to_its_field_and_nothing_is_added(analyst, fi
 
 
 def test_editing_a_title_records_the_change_and_every_citing_modification_shows_it(analyst):
-    appendix_aa = sec_document("appendix", "AA")
-    modification = make_modification(analyst, sec_documents=[appendix_aa])
+    appendix_h = sec_document("appendix", "H")
+    modification = make_modification(analyst, sec_documents=[appendix_h])
     changes = services.sec_document_update(
         actor=analyst,
-        document=appendix_aa,
-        title="Threshold Anomaly Detection Procedures (TADP)",
+        document=appendix_h,
+        title="CH Handover Support Materials (CHHSM)",
         note="",
         reason="Checked against SEC v61.0",
     )
-    assert changes["title"][1] == "Threshold Anomaly Detection Procedures (TADP)"
+    assert changes["title"][1] == "CH Handover Support Materials (CHHSM)"
     assert "note" in changes
-    assert modification.sec_documents.get().title.endswith("(TADP)")
-    event = Event.objects.about(appendix_aa).get(action="sec_document.updated")
+    assert modification.sec_documents.get().title.endswith("(CHHSM)")
+    event = Event.objects.about(appendix_h).get(action="sec_document.updated")
     assert event.reason == "Checked against SEC v61.0"
 
 
@@ -308,7 +308,7 @@ def test_the_catalogue_page_lists_documents_by_kind_with_their_use(analyst, pane
     assert [(g.heading, len(g.in_force), len(g.retired)) for g in groups] == [
         ("Sections", 18, 1),
         ("Schedules", 10, 0),
-        ("Appendices", 30, 0),
+        ("Appendices", 31, 0),
     ]
     assert "Service Request Processing Document" in html
     assert "1 modification" in html
