@@ -16,12 +16,13 @@ def _cores():
 # Behind a TLS-terminating proxy on the same host; GUNICORN_BIND=0.0.0.0:8000 in a container.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Sync workers, one request each: a PDF export holds its worker for the whole render. Default
-# 2 x cores + 1 (gunicorn's advice), at most 8: each worker holds Django and WeasyPrint.
+# Sync workers, one request each. With the task worker (TASKS_BACKEND=database) no request lays
+# out a PDF, so every page answers quickly. Default 2 x cores + 1 (gunicorn's advice), at most 8.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * _cores() + 1, 8)))
 
-# The slowest request today is a RID or OPSG paper PDF, ~10 s; a worker silent for longer than
-# this is killed and restarted (the request gets a 502 from the proxy).
+# The slowest request is a PDF laid out inside it, ~10 s, which happens only without the task
+# worker (TASKS_BACKEND=immediate); a worker silent for longer than this is killed and restarted
+# (the request gets a 502 from the proxy).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
 keepalive = 5

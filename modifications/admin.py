@@ -1,8 +1,14 @@
 """Django admin for superusers. Admin saves of modifications and Change Requests go through the
-same services as the pages (same checks, same activity trail); decisions and the activity trail
-are read-only here (decisions are recorded on the modification page)."""
+same services as the pages (same checks, same activity trail, and the same refusal of a save
+over someone else's change: EditTokenAdmin); decisions and the activity trail are read-only here
+(decisions are recorded on the modification page)."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+
+from secrelease.edits import EDIT_TOKEN_FIELD, EditConflict, edit_token
 
 from . import services
 from .forms import (
@@ -24,6 +30,60 @@ def _adopt(obj, saved):
     obj._state.db = saved._state.db
 
 
+def _with_edit_token(form_class):
+    """`form_class` (an admin ModelForm) with the hidden edit token of the row it edits, checked
+    in clean() against the row locked for the rest of the save (see EditTokenAdmin)."""
+
+    class EditTokenAdminForm(form_class):
+        edit_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if not self.is_bound and self.instance.pk is not None:
+                self.initial[EDIT_TOKEN_FIELD] = edit_token(self.instance)
+
+        def clean(self):
+            cleaned = super().clean()
+            if self.instance.pk is None:
+                return cleaned
+            # The admin validates and saves a POST in one transaction: the row stays locked
+            # until the service has saved it, so nobody's change slips in between.
+            row = type(self.instance)._default_manager.select_for_update().get(pk=self.instance.pk)
+            try:
+                services.check_unchanged(row, cleaned.get(EDIT_TOKEN_FIELD))
+            except EditConflict as conflict:
+                # Shown again with the row's current token: saving again, knowingly, goes through.
+                self.data = self.data.copy()
+                self.data[self.add_prefix(EDIT_TOKEN_FIELD)] = conflict.current_token
+                raise ValidationError(conflict.messages[0], code="edit_conflict") from None
+            return cleaned
+
+    EditTokenAdminForm.__name__ = form_class.__name__
+    EditTokenAdminForm.__qualname__ = form_class.__qualname__
+    return EditTokenAdminForm
+
+
+class EditTokenAdmin(admin.ModelAdmin):
+    """A change form that refuses a save over someone else's change, as every edit form of the
+    product does (secrelease.edits): it carries the hidden edit token of the row as it was when
+    the form was opened, and a save after anyone changed the row (on a product page or here) is
+    refused above the form, naming who changed it, when and what, keeping what was typed.
+    Saving again, having seen it, goes through. The add form has nothing to protect."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = _with_edit_token(kwargs.get("form") or self.form)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or EDIT_TOKEN_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        *first, (name, options) = fieldsets
+        last = (name, {**options, "fields": [*options["fields"], EDIT_TOKEN_FIELD]})
+        return [*first, last]
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written only by services: viewable, never added, changed or deleted here."""
 
@@ -38,7 +98,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SECDocument)
-class SECDocumentAdmin(admin.ModelAdmin):
+class SECDocumentAdmin(EditTokenAdmin):
     """Adds and edits go through modifications.services (same checks, same activity trail);
     retiring and reinstating are on the catalogue page (/modifications/sec-documents/)."""
 
@@ -70,7 +130,7 @@ class SECDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Modification)
-class ModificationAdmin(admin.ModelAdmin):
+class ModificationAdmin(EditTokenAdmin):
     list_display = ["reference", "title", "status", "path", "impacts_dcc_systems"]
     list_filter = ["status", "path", "impacts_dcc_systems"]
     search_fields = ["reference", "title", "former_references__reference"]
@@ -109,7 +169,7 @@ class ModificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(admin.ModelAdmin):
+class ChangeRequestAdmin(EditTokenAdmin):
     list_display = ["reference", "title", "category"]
     search_fields = ["reference", "title"]
 

@@ -1,11 +1,13 @@
 """Django admin for releases. Saves and deletes go through releases.services, so an admin edit
-leaves the same activity trail (who, when, what, why) as the release pages. Issued RID versions
+leaves the same activity trail (who, when, what, why) as the release pages, and a change form
+refuses a save over someone else's change as the pages do (EditTokenAdmin). Issued RID versions
 are read-only here, as everywhere."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 
+from modifications.admin import EditTokenAdmin
 from secrelease.forms import PlausibleDateField
 
 from . import services
@@ -73,7 +75,7 @@ class ReleaseAdminForm(ReasonAdminForm):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(EditTokenAdmin):
     form = ReleaseAdminForm
     list_display = ["name", "go_live_date", "classification", "slug"]
     search_fields = ["name", "slug"]
@@ -128,6 +130,7 @@ class ReleaseAdmin(admin.ModelAdmin):
                 release=obj,
                 reason=reason,
                 date_decision=date_decision,
+                edit_token=form.cleaned_data.get("edit_token"),
                 **data,
             )
         else:
@@ -194,7 +197,7 @@ class ScopeItemAdminForm(ReasonAdminForm):
 
 
 @admin.register(ScopeItem)
-class ScopeItemAdmin(admin.ModelAdmin):
+class ScopeItemAdmin(EditTokenAdmin):
     form = ScopeItemAdminForm
     list_display = ["modification", "part_label", "release", "state", "added_on", "removed_on"]
     list_filter = ["state", "added_after_deadline", "release"]
@@ -247,6 +250,7 @@ class ScopeItemAdmin(admin.ModelAdmin):
                 actor=request.user,
                 item=obj,
                 reason=data.get("reason", ""),
+                edit_token=data.get("edit_token"),
                 **{f: data[f] for f in services.SCOPE_ITEM_FIELDS},
             )
         else:
@@ -267,7 +271,7 @@ class ScopeItemAdmin(admin.ModelAdmin):
 # Parts of a release -----------------------------------------------------------------------
 
 
-class ReleasePartAdmin(admin.ModelAdmin):
+class ReleasePartAdmin(EditTokenAdmin):
     """Impacts, timeline events, SECAS cost lines and acceptance criteria, through
     services.release_part_save / release_part_delete."""
 
@@ -302,6 +306,7 @@ class ReleasePartAdmin(admin.ModelAdmin):
             model=self.model,
             instance=obj if change else None,
             reason=form.cleaned_data.get("reason", ""),
+            edit_token=form.cleaned_data.get("edit_token") if change else None,
             **{f: form.cleaned_data[f] for f in self.tracked() if f in form.cleaned_data},
         )
         obj.pk = saved.pk
@@ -366,7 +371,7 @@ class GlossaryEntryAdminForm(ReasonAdminForm):
 
 
 @admin.register(GlossaryEntry)
-class GlossaryEntryAdmin(admin.ModelAdmin):
+class GlossaryEntryAdmin(EditTokenAdmin):
     form = GlossaryEntryAdminForm
     list_display = ["acronym", "full_term"]
     search_fields = ["acronym", "full_term"]
@@ -378,6 +383,7 @@ class GlossaryEntryAdmin(admin.ModelAdmin):
             acronym=form.cleaned_data["acronym"],
             full_term=form.cleaned_data["full_term"],
             reason=form.cleaned_data.get("reason", ""),
+            edit_token=form.cleaned_data.get("edit_token") if change else None,
         )
         obj.pk = saved.pk
 

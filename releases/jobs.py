@@ -1,5 +1,6 @@
 """Heavy work off the request path: PDFs (draft RIDs, RIDs with their changes, OPSG papers) and
-issuing RID versions run in the task worker (django-tasks; settings.TASKS). A request queues a
+issuing RID versions and OPSG papers (each lays out the PDF it stores) run in the task worker
+(django-tasks; settings.TASKS). No view calls WeasyPrint (releases.pdf) itself: a request queues a
 RenderJob and answers at once: the page says the PDF is being prepared, polls (static/js/
 render-job.js, or a "Check again" link without JavaScript) and offers it when ready.
 
@@ -30,14 +31,18 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from secrelease.edits import edit_token
 from secrelease.roles import can_read, is_analyst
 
-from .models import Release, RenderJob, RenderJobKind, RenderJobStatus
+from .models import Release, RenderJob, RenderJobKind, RenderJobStatus, UpdatePaper
+from .paper import services as paper_services
 from .pdf import PRINT_CSS, render_pdf
 
 logger = logging.getLogger(__name__)
 
 PENDING = (RenderJobStatus.QUEUED, RenderJobStatus.RUNNING)
+# Jobs that issue a document (and store its PDF) rather than make a PDF to download.
+ISSUE_KINDS = (RenderJobKind.RID_ISSUE, RenderJobKind.PAPER_ISSUE)
 FAILED_MESSAGE = (
     "The PDF could not be made. Try again in a minute; if it fails again, tell SECAS support "
     "(the server log has the details)."
@@ -115,10 +120,11 @@ def see_other(url):
 
 
 def issue_response(request, job):
-    """After queuing an issue: the version itself when the task ran at once (immediate backend),
-    else the job page, which says "being issued" until the worker is done."""
+    """After queuing an issue: the issued version or paper itself when the task ran at once
+    (immediate backend), else the job page, which says "being issued" until the worker is
+    done."""
     if job.status == RenderJobStatus.READY:
-        messages.success(request, job.params.get("message", "The version is issued."))
+        messages.success(request, job.params.get("message", "Issued."))
         return redirect(job.result_url)
     return see_other(job.get_absolute_url())
 
@@ -173,29 +179,51 @@ def serve_pdf(request, *, kind, value, build_html, filename, subject=""):
     return see_other(job.get_absolute_url())
 
 
+def _queue_issue(request, *, kind, subject, params, busy):
+    """Queue an issue job (`kind` in ISSUE_KINDS) of `subject` unless one is already waiting
+    (raises ValidationError(`busy`)); QueueFull over the user's limit. Returns the job."""
+    waiting = RenderJob.objects.filter(kind=kind, subject=subject, status__in=PENDING).only(
+        "status", "requested_at"
+    )
+    if any(not _is_stale(job) for job in waiting):
+        raise ValidationError(busy)
+    job = _reserve(request.user, kind=kind, subject=subject, params=params, filename="")
+    return _enqueue(job)
+
+
 def queue_rid_issue(request, *, release, params):
     """Queue issuing the next RID version of `release` in the worker. `params` (JSON-able):
     {"operation": "issue", **rid_issue_version's arguments} (without review) or
     {"operation": "approve", "review": pk} (rid_review_approve). Returns the job, or raises
     ValidationError when a version of this release is already being issued, QueueFull over the
     user's limit."""
-    subject = f"release:{release.pk}"
-    busy = RenderJob.objects.filter(
-        kind=RenderJobKind.RID_ISSUE, subject=subject, status__in=PENDING
-    ).only("status", "requested_at")
-    if any(not _is_stale(job) for job in busy):
-        raise ValidationError(
-            "A version of this RID is already being issued: wait until it is ready, then issue "
-            "the next one."
-        )
-    job = _reserve(
-        request.user,
+    return _queue_issue(
+        request,
         kind=RenderJobKind.RID_ISSUE,
-        subject=subject,
+        subject=f"release:{release.pk}",
         params=params,
-        filename="",
+        busy="A version of this RID is already being issued: wait until it is ready, then issue "
+        "the next one.",
     )
-    return _enqueue(job)
+
+
+def queue_paper_issue(request, *, paper, note):
+    """Queue issuing OPSG paper `paper` (an UpdatePaper) as it reads now, with `note`, in the
+    worker (releases.paper.services.paper_issue). The job carries the edit token of the paper
+    and its sections now: the worker refuses the issue if either changed in between. Returns
+    the job, or raises ValidationError when this paper is already being issued, QueueFull over
+    the user's limit."""
+    return _queue_issue(
+        request,
+        kind=RenderJobKind.PAPER_ISSUE,
+        subject=f"paper:{paper.pk}",
+        params={
+            "paper": paper.pk,
+            "note": note,
+            "edit_token": edit_token(paper, *paper_services.paper_edit_rows(paper)),
+        },
+        busy=f"{paper.reference} is already being issued: wait until that issue is ready.",
+    )
 
 
 # The worker's side ----------------------------------------------------------------------------
@@ -216,6 +244,15 @@ def run_job(job_id):
             version, message = _issue(job)
             job.result_url = version.get_absolute_url()
             job.params = {**job.params, "version": version.number, "message": message}
+        elif job.kind == RenderJobKind.PAPER_ISSUE:
+            issued = _issue_paper(job)
+            job.result_url = issued.get_absolute_url()
+            job.params = {
+                **job.params,
+                "issue": issued.number,
+                "message": f"{issued.reference} issue {issued.number} is issued: its content "
+                "and PDF are now frozen.",
+            }
         else:
             job.pdf = render_pdf(job.source)
             job.pdf_sha256 = hashlib.sha256(job.pdf).hexdigest()
@@ -264,11 +301,21 @@ def _issue(job):
     )
 
 
+def _issue_paper(job):
+    """The IssuedPaper stored (releases.paper.services.paper_issue, which lays out its PDF)."""
+    return paper_services.paper_issue(
+        actor=job.requested_by,
+        paper=UpdatePaper.objects.get(pk=job.params["paper"]),
+        note=job.params.get("note", ""),
+        edit_token=job.params.get("edit_token"),
+    )
+
+
 # Pages ------------------------------------------------------------------------------------------
 
 
 def _may_see(user, job):
-    if job.kind in (RenderJobKind.RID_DRAFT, RenderJobKind.RID_ISSUE):
+    if job.kind in (RenderJobKind.RID_DRAFT, *ISSUE_KINDS):
         return is_analyst(user)
     return can_read(user)
 
@@ -285,13 +332,13 @@ def _job_for(request, pk):
 @never_cache
 @require_safe
 def render_job(request, pk):
-    """The page of a job: being prepared (it polls), ready (download it; an issued version
-    goes to its page), or failed (why, and what to do)."""
+    """The page of a job: being prepared (it polls), ready (download it; an issued RID version
+    or paper goes to its page), or failed (why, and what to do)."""
     job, response = _job_for(request, pk)
     if response:
         return response
-    if job.kind == RenderJobKind.RID_ISSUE and job.status == RenderJobStatus.READY:
-        messages.success(request, job.params.get("message", "The version is issued."))
+    if job.kind in ISSUE_KINDS and job.status == RenderJobStatus.READY:
+        messages.success(request, job.params.get("message", "Issued."))
         return redirect(job.result_url)
     return render(request, "releases/render_job.html", {"job": job, "pending": job.is_pending})
 
@@ -311,7 +358,7 @@ def render_job_pdf(request, pk):
     job, response = _job_for(request, pk)
     if response:
         return response
-    if job.status != RenderJobStatus.READY or job.kind == RenderJobKind.RID_ISSUE:
+    if job.status != RenderJobStatus.READY or job.kind in ISSUE_KINDS:
         return redirect(job.get_absolute_url())
     job = RenderJob.objects.defer("source").get(pk=job.pk)
     return pdf_response(job)

@@ -873,6 +873,7 @@ class RenderJobKind(models.TextChoices):
     RID_DIFF = "rid_diff", "RID PDF with the changes since an earlier version"
     PAPER = "paper", "OPSG paper PDF"
     RID_ISSUE = "rid_issue", "Issuing a RID version"
+    PAPER_ISSUE = "paper_issue", "Issuing an OPSG paper"
 
 
 class RenderJobStatus(models.TextChoices):
@@ -883,12 +884,12 @@ class RenderJobStatus(models.TextChoices):
 
 
 class RenderJob(models.Model):
-    """A PDF (or a RID version being issued) made by the task worker, off the request path
-    (releases.jobs). A ready PDF is also the cache of that document: `key` is the SHA-256 of
-    what was rendered (the RID value's JSON, two versions' JSON, the paper's print HTML) and
-    the renderer, so an unchanged draft is served without rendering it again."""
+    """A PDF (or a RID version or OPSG paper being issued) made by the task worker, off the
+    request path (releases.jobs). A ready PDF is also the cache of that document: `key` is the
+    SHA-256 of what was rendered (the RID value's JSON, two versions' JSON, the paper's print
+    HTML) and the renderer, so an unchanged draft is served without rendering it again."""
 
-    kind = models.CharField(max_length=10, choices=RenderJobKind)
+    kind = models.CharField(max_length=20, choices=RenderJobKind)
     key = models.CharField(max_length=64, blank=True, help_text="Empty for an issue.")
     subject = models.CharField(
         max_length=60, blank=True, help_text="'release:12', 'paper:3': whose document it is."

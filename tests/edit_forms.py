@@ -1,5 +1,6 @@
 """One row behind every edit form of the app, and how to reach each form: shared by the
-lost-update tests and the form fuzzing tests."""
+lost-update tests and the form fuzzing tests (EDIT_FORMS: the product's pages), and the Django
+admin change forms of the same rows (ADMIN_EDIT_FORMS: the lost-update tests)."""
 
 import datetime
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class EditForm:
     url: object  # function(world) -> URL of the edit page
     row: object  # function(world) -> the row the form edits
     form_field: object = None  # function(world) -> the field's name in the form (default: field)
+    admin: bool = False  # a Django admin change form (for superusers)
 
     def field_name(self, world):
         return self.form_field(world) if self.form_field else self.field
@@ -210,4 +212,42 @@ EDIT_FORMS = [
         lambda w: reverse("modifications:change_request_edit", args=[w["change_request"].pk]),
         lambda w: w["change_request"],
     ),
+]
+
+
+def _admin_form(name, model, field, row):
+    """The Django admin change form of `row(world)`, a `model` row."""
+    opts = model._meta
+    return EditForm(
+        f"admin {name}",
+        model,
+        field,
+        lambda w: reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row(w).pk]),
+        row,
+        admin=True,
+    )
+
+
+# Every admin change form of a model the product also edits (releases/admin.py,
+# modifications/admin.py); tests/test_lost_updates.py checks none is missing.
+ADMIN_EDIT_FORMS = [
+    _admin_form("release", Release, "user_testing_text", lambda w: w["release"]),
+    _admin_form("modification", Modification, "title", lambda w: w["modification"]),
+    _admin_form("scope item", ScopeItem, "status_override", lambda w: w["item"]),
+    _admin_form("cost line", SecasCostLine, "activity", lambda w: w["parts"][SecasCostLine]),
+    _admin_form("timeline event", TimelineEvent, "notes", lambda w: w["timeline"]),
+    _admin_form("party impact", PartyImpact, "summary", lambda w: w["party"]),
+    _admin_form("DCC impact", DccImpact, "summary", lambda w: w["parts"][DccImpact]),
+    _admin_form(
+        "other code impact", OtherCodeImpact, "summary", lambda w: w["parts"][OtherCodeImpact]
+    ),
+    _admin_form(
+        "acceptance criterion",
+        AcceptanceCriterion,
+        "text",
+        lambda w: w["parts"][AcceptanceCriterion],
+    ),
+    _admin_form("glossary entry", GlossaryEntry, "full_term", lambda w: w["glossary"]),
+    _admin_form("SEC document", SECDocument, "title", lambda w: w["sec_document"]),
+    _admin_form("Change Request", ChangeRequest, "title", lambda w: w["change_request"]),
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from modifications import services as register
+from secrelease.edits import check_edit_token
 from secrelease.text import long_date
 
 from ..models import (
@@ -260,14 +261,43 @@ def paper_check_classification(paper):
 # Issuing: a paper as sent, frozen --------------------------------------------------------------
 
 
+def paper_issue_check(*, paper):
+    """What paper_issue would refuse, checked before it is queued for the worker (so that the
+    analyst reads it at once): a paper less restricted than a release it covers. Raises
+    ValidationError."""
+    paper_check_classification(paper)
+
+
+def _changed_since_asked(paper):
+    event = register.last_change(paper)
+    if event is None:
+        return (
+            "The paper changed after you asked to issue it. Nothing was issued: check it, then "
+            "issue it again."
+        )
+    at = timezone.localtime(event.at)
+    who = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "Someone"
+    return (
+        f"The paper changed after you asked to issue it: {who} changed it on "
+        f"{long_date(at.date())} at {at:%H:%M}. Nothing was issued: check the paper, then issue "
+        "it again."
+    )
+
+
 @transaction.atomic
-def paper_issue(*, actor, paper, note=""):
+def paper_issue(*, actor, paper, note="", edit_token=None):
     """Issue a paper: build it from the register as recorded on its date, store the value as
     JSON with its PDF bytes and SHA-256 in a new insert-only IssuedPaper (numbered 1, 2... per
     paper), and record an Event. An issue is served from what was stored, never rebuilt.
-    Raises ValidationError when the paper is less restricted than a release it covers."""
+    Laying out the PDF takes seconds: pages queue this in the task worker (releases.jobs).
+    edit_token (secrelease.edits, of the paper and its sections when the analyst asked for the
+    issue): refused if either changed since. Raises ValidationError when the paper is less
+    restricted than a release it covers or changed since edit_token."""
     paper = UpdatePaper.objects.select_for_update().get(pk=paper.pk)
     paper = paper_queryset().get(pk=paper.pk)
+    check_edit_token(
+        edit_token, paper, *paper_edit_rows(paper), describe=lambda: _changed_since_asked(paper)
+    )
     paper_check_classification(paper)
     value = build_paper(spec_from_paper(paper))
     pdf = paper_pdf_bytes(value)

@@ -14,7 +14,7 @@ from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 
 from .. import jobs
-from ..models import IssuedPaper, RenderJobKind, UpdatePaper
+from ..models import IssuedPaper, RenderJobKind, RenderJobStatus, UpdatePaper
 from . import forms, services
 from .document import Paper, build_paper, paper_queryset, spec_from_paper
 from .render import paper_print_html
@@ -182,29 +182,30 @@ def paper_detail(request, pk):
 @analyst_required
 @require_POST
 def paper_issue(request, pk):
-    """Issue the paper as it reads now (POST only): frozen JSON and PDF, numbered per paper."""
+    """Issue the paper as it reads now (POST only): frozen JSON and PDF, numbered per paper.
+    Laying out the PDF takes seconds, so the task worker issues it (releases.jobs): the
+    analyst sees "being issued" until the issue exists, then its page (at once with the
+    immediate backend)."""
     paper = get_object_or_404(UpdatePaper, pk=pk)
     form = forms.PaperIssueForm(request.POST)
-    if form.is_valid():
-        try:
-            issued = services.paper_issue(
-                actor=request.user, paper=paper, note=form.cleaned_data["note"]
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                f"{issued.reference} issue {issued.number} is issued: its content and PDF are "
-                "now frozen.",
-            )
-            return redirect(issued.get_absolute_url())
-    else:
+    if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-    return redirect("releases:paper_detail", pk=paper.pk)
+        return redirect("releases:paper_detail", pk=paper.pk)
+    try:
+        services.paper_issue_check(paper=paper)
+        job = jobs.queue_paper_issue(request, paper=paper, note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("releases:paper_detail", pk=paper.pk)
+    except jobs.QueueFull:
+        return jobs.queue_limit_response(request)
+    if job.status == RenderJobStatus.FAILED:  # the task ran at once, and refused
+        messages.error(request, job.error)
+        return redirect("releases:paper_detail", pk=paper.pk)
+    return jobs.issue_response(request, job)
 
 
 def _issue_or_404(pk, number, *fields):

@@ -1,21 +1,24 @@
-"""PDFs and RID versions made by the task worker (releases.jobs), off the request path: the
-immediate backend (make run, the tests), the database queue with the page that waits for it,
-the per-user limit, the cache of unchanged drafts, and a real `manage.py db_worker` process."""
+"""PDFs, RID versions and issued OPSG papers made by the task worker (releases.jobs), off the
+request path: the immediate backend (make run, the tests), the database queue with the page that
+waits for it, the per-user limit, the cache of unchanged drafts, a real `manage.py db_worker`
+process, and no request laying out a PDF with the queue on."""
 
 import datetime
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+import weasyprint
 from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from django_tasks_db.models import DBTaskResult
 
-from releases import services
-from releases.models import PartyImpact, RenderJob, RidVersion
+from releases import jobs, services
+from releases.models import IssuedPaper, PartyImpact, RenderJob, RidVersion
 from releases.paper import services as paper_services
 from tests.factories import make_modification, make_release
 
@@ -191,6 +194,7 @@ def test_a_real_worker_process_renders_the_draft_and_issues_a_version(client, se
     from tests.factories import analyst_user
 
     settings.TASKS = DATABASE_QUEUE
+    settings.RENDER_QUEUE_LIMIT = 4
     analyst = analyst_user(username="ada", first_name="Ada", last_name="Lovelace")
     client.force_login(analyst)
     june = make_release(analyst)
@@ -209,8 +213,11 @@ def test_a_real_worker_process_renders_the_draft_and_issues_a_version(client, se
             "issue_anyway": "on",  # past the pre-issue checks (an empty scope...)
         },
     )
-    assert [draft.status_code, paper_pdf.status_code, issue.status_code] == [303, 303, 303]
-    assert RenderJob.objects.filter(status="queued").count() == 3
+    paper_issue = client.post(reverse("releases:paper_issue", args=[paper.pk]), {"note": "Sent"})
+    statuses = [r.status_code for r in (draft, paper_pdf, issue, paper_issue)]
+    assert statuses == [303, 303, 303, 303]
+    assert RenderJob.objects.filter(status="queued").count() == 4
+    assert not IssuedPaper.objects.exists()
 
     _run_worker()
 
@@ -228,12 +235,17 @@ def test_a_real_worker_process_renders_the_draft_and_issues_a_version(client, se
         "Version 0.1 of the June 2021 SEC Release RID is issued without review"
         in issued.content.decode()
     )
+    issued_paper = IssuedPaper.objects.get()
+    assert (issued_paper.number, issued_paper.note, issued_paper.issued_by) == (1, "Sent", analyst)
+    assert bytes(issued_paper.pdf).startswith(b"%PDF-")
+    page = client.get(paper_issue["Location"], follow=True)
+    assert page.redirect_chain[-1][0] == issued_paper.get_absolute_url()
+    assert "OPSG_1 issue 1 is issued" in page.content.decode()
 
 
 def test_approving_a_review_with_the_database_queue_issues_in_the_worker(
     analyst, june, client, settings
 ):
-    from releases import jobs
     from releases.rid import services as rid_services
     from tests.factories import analyst_user
 
@@ -263,3 +275,201 @@ def test_approving_a_review_with_the_database_queue_issues_in_the_worker(
     assert page.redirect_chain[-1][0] == version.get_absolute_url()
     assert version.reviewed_by == reviewer and version.prepared_by == analyst
     assert "approved and issued as Ada Analyst prepared it" in page.content.decode()
+
+
+# Issuing an OPSG paper ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def paper(analyst, june):
+    return paper_services.paper_create(
+        actor=analyst, reference="OPSG_1", as_of=D(2020, 5, 26), author="Ada", releases=[june]
+    )
+
+
+def paper_issue_url(paper):
+    return reverse("releases:paper_issue", args=[paper.pk])
+
+
+def test_issuing_a_paper_with_the_database_queue_shows_being_issued_then_the_issue(
+    analyst_client, paper, settings
+):
+    settings.TASKS = DATABASE_QUEUE
+    response = analyst_client.post(paper_issue_url(paper), {"note": "Sent to the OPSG"})
+    job = RenderJob.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == job.get_absolute_url()
+    assert (job.kind, job.status, job.subject) == ("paper_issue", "queued", f"paper:{paper.pk}")
+    assert not IssuedPaper.objects.exists()  # nothing laid out in the request
+    page = analyst_client.get(response["Location"]).content.decode()
+    assert "The paper is being issued." in page
+    assert "/static/js/render-job.js" in page
+    # Asking again while it waits issues nothing more.
+    again = analyst_client.post(paper_issue_url(paper), {"note": "Twice"}, follow=True)
+    assert "OPSG_1 is already being issued" in again.content.decode()
+    assert RenderJob.objects.count() == 1
+
+    assert jobs.run_job(job.pk) == "ready"  # what the worker's task does
+
+    issued = IssuedPaper.objects.get()
+    assert (issued.number, issued.note) == (1, "Sent to the OPSG")
+    ready = analyst_client.get(response["Location"], follow=True)
+    assert ready.redirect_chain[-1][0] == issued.get_absolute_url()
+    assert "OPSG_1 issue 1 is issued: its content and PDF are now frozen." in (
+        ready.content.decode()
+    )
+    pdf = analyst_client.get(reverse("releases:issued_paper_pdf", args=[paper.pk, 1]))
+    assert pdf.content == bytes(issued.pdf) and pdf.content.startswith(b"%PDF-")
+
+
+def test_a_paper_changed_after_its_issue_was_asked_for_is_not_issued(
+    analyst, analyst_client, paper, settings
+):
+    settings.TASKS = DATABASE_QUEUE
+    response = analyst_client.post(paper_issue_url(paper), {"note": ""})
+    job = RenderJob.objects.get()
+    paper_services.paper_update(
+        actor=analyst,
+        paper=paper,
+        purpose="Changed while the issue waited",
+        sections=[{"release": paper.sections.get().release}],
+    )
+
+    assert jobs.run_job(job.pk) == "failed"
+
+    assert not IssuedPaper.objects.exists()
+    page = analyst_client.get(response["Location"]).content.decode()
+    assert "The paper was not issued." in page
+    assert "The paper changed after you asked to issue it: Ada Analyst changed it on" in page
+
+
+def test_with_the_immediate_backend_issuing_a_paper_goes_straight_to_the_issue(
+    analyst_client, paper
+):
+    response = analyst_client.post(paper_issue_url(paper), {"note": "Sent"})
+    issued = IssuedPaper.objects.get()
+    assert response.status_code == 302 and response.url == issued.get_absolute_url()
+    assert RenderJob.objects.get().status == "ready"
+
+
+# No request lays out a PDF -----------------------------------------------------------------------
+
+# Every URL that makes, serves or issues a PDF (names ending _pdf, _issue or _approve, and the
+# comparison page, which gives the PDF with ?output=pdf): each is requested below.
+PDF_URL = re.compile(r"(_pdf|_issue|_approve)$")
+PDF_URLS = {
+    "releases:rid_draft_pdf",
+    "releases:rid_diff",
+    "releases:rid_version_pdf",
+    "releases:rid_issue",
+    "releases:rid_review_approve",
+    "releases:paper_pdf",
+    "releases:paper_issue",
+    "releases:issued_paper_pdf",
+    "releases:render_job_pdf",
+}
+
+
+def _url_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if hasattr(pattern, "url_patterns"):
+            yield from _url_names(pattern, pattern.namespace or namespace)
+        elif pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_pdf_url_is_in_the_list_of_the_no_layout_in_a_request_test():
+    found = {name for name in _url_names() if PDF_URL.search(name)} | {"releases:rid_diff"}
+    assert found == PDF_URLS
+
+
+def test_with_the_database_queue_no_request_lays_out_a_pdf(
+    analyst, analyst_client, june, paper, settings, monkeypatch
+):
+    from releases.rid import services as rid_services
+    from tests.factories import analyst_user
+
+    for n, changes in enumerate(["First draft", "Second draft"]):
+        rid_services.rid_issue_version(
+            actor=analyst,
+            release=june,
+            kind="draft",
+            date=D(2020, 7, 10 + n),
+            changes=changes,
+            unreviewed_reason="Test",
+            findings_confirmed=True,
+            findings=["checked"],
+        )
+    review = rid_services.rid_review_submit(
+        actor=analyst,
+        release=june,
+        kind="issued",
+        date=D(2020, 7, 20),
+        changes="Issued",
+        baseline_scope="",
+        panel_decision="",
+        panel_meeting_date=None,
+        findings=["checked"],
+        findings_confirmed=True,
+    )
+    paper_services.paper_issue(actor=analyst, paper=paper)
+    settings.TASKS = DATABASE_QUEUE
+    settings.RENDER_QUEUE_LIMIT = 10
+    reviewer = Client()
+    reviewer.force_login(analyst_user(username="ben", first_name="Ben", last_name="Brown"))
+    laid_out = []
+
+    def refuse(self, *args, **kwargs):
+        laid_out.append(self)
+        raise AssertionError("WeasyPrint laid out a PDF inside a request")
+
+    monkeypatch.setattr(weasyprint.HTML, "render", refuse)
+    answers = {
+        "releases:rid_draft_pdf": analyst_client.get(draft_pdf_url(june)),
+        "releases:rid_diff": analyst_client.get(
+            reverse("releases:rid_diff", args=[june.slug]),
+            {"from": "0.1", "to": "0.2", "format": "pdf"},
+        ),
+        "releases:rid_version_pdf": analyst_client.get(
+            reverse("releases:rid_version_pdf", args=[june.slug, "0.2"])
+        ),
+        "releases:rid_issue": analyst_client.post(
+            reverse("releases:rid_issue", args=[june.slug]),
+            {
+                "kind": "draft",
+                "date": "2020-07-12",
+                "changes": "Third draft",
+                "unreviewed_reason": "The Panel meets tomorrow",
+                "issue_anyway": "on",
+            },
+        ),
+        "releases:paper_pdf": analyst_client.get(reverse("releases:paper_pdf", args=[paper.pk])),
+        "releases:paper_issue": analyst_client.post(paper_issue_url(paper), {"note": "Again"}),
+        "releases:issued_paper_pdf": analyst_client.get(
+            reverse("releases:issued_paper_pdf", args=[paper.pk, 1])
+        ),
+    }
+    RenderJob.objects.filter(kind="rid_issue").delete()  # the approval below issues too
+    answers["releases:rid_review_approve"] = reviewer.post(
+        reverse("releases:rid_review_approve", args=[june.slug, review.pk])
+    )
+    queued = RenderJob.objects.exclude(kind="rid_issue").first()
+    answers["releases:render_job_pdf"] = analyst_client.get(
+        reverse("releases:render_job_pdf", args=[queued.pk])
+    )
+
+    assert set(answers) == PDF_URLS
+    assert laid_out == []
+    assert {name: r.status_code for name, r in answers.items()} == {
+        "releases:rid_draft_pdf": 303,
+        "releases:rid_diff": 303,
+        "releases:rid_version_pdf": 200,  # stored bytes
+        "releases:rid_issue": 303,
+        "releases:rid_review_approve": 303,
+        "releases:paper_pdf": 303,
+        "releases:paper_issue": 303,
+        "releases:issued_paper_pdf": 200,  # stored bytes
+        "releases:render_job_pdf": 302,  # not ready yet: back to the job page
+    }
+    queued_kinds = sorted(RenderJob.objects.values_list("kind", flat=True))
+    assert queued_kinds == ["paper", "paper_issue", "rid_diff", "rid_draft", "rid_issue"]
