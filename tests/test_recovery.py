@@ -1,4 +1,4 @@
-"""Recovery: `manage.py verify_versions` re-hashes every issued RID version; a pg_dump restored
+"""Recovery: `manage.py verify_versions` re-hashes every issued RID version and OPSG paper; a pg_dump restored
 into a fresh database verifies clean (and a tampered PDF is caught); the app carries on by
 itself after the database drops its connections."""
 
@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from releases.models import RidVersion
+from releases.models import IssuedPaper, RidVersion
+from releases.paper import services as paper_services
 from releases.rid import services as rid_services
 from tests.factories import analyst_user, make_release
 
@@ -36,6 +37,18 @@ def _issue_two_versions():
             unreviewed_reason="Tested without a second analyst",
         )
     return release
+
+
+def _issue_a_paper(release):
+    analyst = analyst_user(username="grace")
+    paper = paper_services.paper_create(
+        actor=analyst,
+        reference="OPSG_40_0101_01",
+        as_of=__import__("datetime").date(2020, 7, 1),
+        author="Grace Hopper",
+        sections=[{"release": release}],
+    )
+    return paper_services.paper_issue(actor=analyst, paper=paper, note="Sent to the OPSG")
 
 
 def _psql(dbname, sql):
@@ -73,6 +86,28 @@ def test_verify_versions_passes_on_intact_versions(db, capsys):
     call_command("verify_versions")
     out = capsys.readouterr().out
     assert "ok       june-2021 v0.1: PDF" in out
+    assert "2 RID versions checked: all intact." in out
+
+
+def test_verify_versions_checks_issued_opsg_papers_too(db, capsys):
+    _issue_a_paper(_issue_two_versions())
+    call_command("verify_versions")
+    out = capsys.readouterr().out
+    assert "ok       paper OPSG_40_0101_01 issue 1: PDF" in out
+    assert "1 OPSG paper issues checked: all intact." in out
+
+    issued = IssuedPaper.objects.get()
+    with connection.cursor() as cursor:  # around the insert-only trigger, as a tamperer would
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE releases_issuedpaper SET content = '{\"schema\": 99}' WHERE id = %s",
+            [issued.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    with pytest.raises(CommandError, match="1 of 1 OPSG paper issues do not match"):
+        call_command("verify_versions")
+    out = capsys.readouterr().out
+    assert "MISMATCH paper OPSG_40_0101_01 issue 1: the JSON content does not read" in out
     assert "2 RID versions checked: all intact." in out
 
 
