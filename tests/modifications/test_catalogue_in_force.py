@@ -19,8 +19,7 @@ CODES = {
     "section": "A B C D E F G H I J K L M N O P T X Z".split(),
     "schedule": "1 2 3 5 6 7 8 9 10 11".split(),
     "appendix": (
-        "A B C D E G H I J K L M N O P Q R X Y "
-        "AA AB AC AD AE AF AG AH AI AJ AL AM".split()
+        "A B C D E G H I J K L M N O P Q R X Y AA AB AC AD AE AF AG AH AI AJ AL AM".split()
     ),
 }
 

@@ -42,9 +42,7 @@ def document_problems(pdf_bytes, stored_hash, recorded_hashes, content, reader, 
     try:
         reader.from_json(content)
     except Exception as exc:  # any failure to read the stored JSON is a finding
-        problems.append(
-            f"the JSON content does not read as {what} ({type(exc).__name__}: {exc})"
-        )
+        problems.append(f"the JSON content does not read as {what} ({type(exc).__name__}: {exc})")
     return problems
 
 
