@@ -1,6 +1,6 @@
-"""Recovery: `manage.py verify_versions` re-hashes every issued RID version and OPSG paper; a pg_dump restored
-into a fresh database verifies clean (and a tampered PDF is caught); the app carries on by
-itself after the database drops its connections."""
+"""Recovery: `manage.py verify_versions` re-hashes every issued RID version and OPSG paper; a
+pg_dump restored into a fresh database verifies clean (and a tampered PDF is caught); the app
+carries on by itself after the database drops its connections."""
 
 import os
 import subprocess
