@@ -193,7 +193,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if _UNDER_PYTEST
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "secrelease.storage.ManifestStaticFilesStorage"
     },
 }
 WHITENOISE_AUTOREFRESH = DEBUG or _UNDER_PYTEST

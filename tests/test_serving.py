@@ -18,7 +18,7 @@ from secrelease import health
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_STATIC = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "secrelease.storage.ManifestStaticFilesStorage"},
 }
 
 
