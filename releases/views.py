@@ -15,7 +15,7 @@ from django.utils import timezone
 from modifications.activity import activity_rows
 from modifications.models import ChangeRequest, Event
 from modifications.selectors import register_revision
-from secrelease.caching import cached_page
+from secrelease.caching import cached_page, form_html
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, reader_required
 from secrelease.text import long_date
@@ -44,13 +44,17 @@ def _release(slug):
 
 
 def _action_page(request, *, release, form, heading, submit, intro="", danger=False, anchor=""):
-    """Render the small form page every change of a release uses."""
+    """Render the small form page every change of a release uses. The form is rendered once per
+    form, page address and register revision while unbound (secrelease.caching.form_html)."""
+    match = request.resolver_match  # the page and its address (the scope item, the part...)
+    scope = (release.pk, match.url_name, *sorted(match.kwargs.items())) if match else (release.pk,)
     return render(
         request,
         "releases/release_action_form.html",
         {
             "release": release,
             "form": form,
+            "form_html": form_html(form, revision=register_revision(request.user), scope=scope),
             "heading": heading,
             "intro": intro,
             "submit": submit,

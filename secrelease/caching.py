@@ -152,12 +152,13 @@ def cached_page(request, template, key, context):
     return render(request, "_cached_page.html", {"blocks": blocks})
 
 
-def form_html(form, *, revision):
+def form_html(form, *, revision, scope=()):
     """The crispy rendering of a form (its helper's layout; the page writes <form> and the CSRF
     token). An unbound form is rendered once per form class, initial values, instance, register
     `revision` (its choices and the instance's values come from the data) and day: crispy's
     per-field templates made a form of 25 fields and 44 documents cost 20 ms each time. A bound
-    form (what the user typed, with errors) is rendered each time."""
+    form (what the user typed, with errors) is rendered each time. `scope`: whatever else the
+    form's fields are built from (e.g. the release a scope form is for), as a tuple of str/int."""
     from crispy_forms.utils import render_crispy_form
 
     def render_form():
@@ -177,6 +178,7 @@ def form_html(form, *, revision):
         form.prefix,
         sorted((k, str(v)) for k, v in form.initial.items()),
         getattr(instance, "pk", None),
+        tuple(scope),
         revision,
         timezone.localdate().isoformat(),
     )
