@@ -665,9 +665,9 @@ class PanelBaseline(models.Model):
     the policy checks (R1, R2) follow once it exists. Before it, the release's baseline dates are
     plans.
 
-    Issuing a baseline RID version records it in the same transaction (rid_version set). A
-    baseline the Panel made before its RID was kept here (the demo's November 2020 and November
-    2021 releases) is recorded without a version.
+    Issuing a baseline RID version records it in the same transaction (rid_version set), as the
+    demo does for each of its baselines. panel_baseline_record can also record a baseline whose
+    RID is not kept here, without a version (rid_version empty).
     """
 
     release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="baselines")

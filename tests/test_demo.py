@@ -24,7 +24,14 @@ from modifications.models import (
     FormerReference,
     Modification,
 )
-from releases.models import GlossaryEntry, Release, RidVersion, ScopeItem, UpdatePaper
+from releases.models import (
+    GlossaryEntry,
+    PanelBaseline,
+    Release,
+    RidVersion,
+    ScopeItem,
+    UpdatePaper,
+)
 from releases.paper.document import build_paper, paper_queryset, spec_from_paper
 from releases.policy.views import dashboard_data
 from releases.rid import services as rid_services
@@ -113,12 +120,12 @@ def demo(django_db_setup, django_db_blocker):
     issue = rid_services.rid_issue_version
 
     def issue_and_note_the_draft(**kwargs):
-        drafted.append(
-            rid_services.rid_draft_changes(
-                kwargs["release"], kwargs["kind"], kwargs.get("baseline_scope", "")
-            )
+        text = rid_services.rid_draft_changes(
+            kwargs["release"], kwargs["kind"], kwargs.get("baseline_scope", "")
         )
-        return issue(**kwargs)
+        version = issue(**kwargs)
+        drafted.append((kwargs["release"].slug, version.number, text))
+        return version
 
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         patch.setattr(rid_services, "rid_issue_version", issue_and_note_the_draft)
@@ -185,7 +192,8 @@ def _status_on(reference, date):
 
 def test_loading_the_demo_twice_changes_nothing_and_records_no_new_event(demo, db):
     assert demo["first"]["events"] > 100
-    assert demo["first"]["rid_versions"] == 10
+    # June 2021: 0.1 to 8.0; November 2020: 1.0 to 4.0; November 2021: 1.0.
+    assert demo["first"]["rid_versions"] == 15
     assert demo["second"] == demo["first"]
 
 
@@ -249,7 +257,18 @@ def test_june_2021_version_table_is_the_seeds(june):
 def test_every_june_2021_change_happened_between_the_right_two_versions(demo):
     """The history is replayed in the right order: before each version, the Changes text the
     RID service drafts from what happened since the previous one is the seed's, word for word."""
-    assert demo["drafted"] == [changes for _, _, changes in SEED_VERSION_TABLE]
+    june = [(number, text) for slug, number, text in demo["drafted"] if slug == "june-2021"]
+    assert june == [(number, changes) for number, _, changes in SEED_VERSION_TABLE]
+
+
+def test_every_demo_version_says_what_the_rid_service_drafts_from_the_history_before_it(demo, db):
+    """No version of any release carries a Changes text the history does not bear out."""
+    issued = {
+        (v.release.slug, v.number): v.changes for v in RidVersion.objects.select_related("release")
+    }
+    assert len(demo["drafted"]) == len(issued) == 15
+    for slug, number, text in demo["drafted"]:
+        assert issued[(slug, number)] == text, (slug, number)
 
 
 def test_june_2021_baselines_record_the_panel_meetings_of_the_timeline(june):
@@ -561,6 +580,117 @@ def test_november_2020_baselines_are_the_releases_own_dates_before_the_paper(dem
     assert kinds["system_baseline"] == release.system_baseline_date
     assert kinds["full_baseline"] == release.full_baseline_date
     assert not Event.objects.filter(action="release.updated").exists()
+
+
+# Panel baselines: each one a record tied to the RID version it baselined -----------------------
+
+
+BASELINE_ROWS = {
+    "system": "Panel baselines RID for system-impacting modifications",
+    "full": "Panel baselines RID for non-system-impacting modifications",
+}
+
+
+def test_every_panel_baseline_of_the_demo_is_tied_to_the_version_it_baselined(demo, db):
+    baselines = {
+        (b.release.slug, b.scope): b
+        for b in PanelBaseline.objects.select_related("release", "rid_version")
+    }
+    assert {key: (b.meeting_date, b.rid_version.number) for key, b in baselines.items()} == {
+        ("november-2020", "system"): (datetime.date(2019, 11, 15), "1.0"),
+        ("november-2020", "full"): (datetime.date(2020, 5, 15), "4.0"),
+        ("june-2021", "system"): (datetime.date(2020, 7, 17), "1.0"),
+        ("june-2021", "full"): (datetime.date(2020, 12, 11), "2.0"),
+        ("november-2021", "full"): (datetime.date(2021, 5, 14), "1.0"),
+    }
+    for (slug, scope), baseline in baselines.items():
+        version = baseline.rid_version
+        assert version.release_id == baseline.release_id
+        assert (version.kind, version.baseline_scope) == ("baseline", scope)
+        assert version.panel_meeting_date == baseline.meeting_date
+        assert version.panel_decision == baseline.decision
+        # The version is dated after the meeting that baselined it, and its own timeline
+        # already shows that meeting.
+        assert version.date >= baseline.meeting_date
+        timeline = {(row["date"], row["event"]) for row in version.content["timeline"]}
+        assert (baseline.meeting_date.isoformat(), BASELINE_ROWS[scope]) in timeline, (slug, scope)
+        # The release's baseline date for that scope is the recorded meeting.
+        field = f"{scope}_baseline_date"
+        assert getattr(baseline.release, field) == baseline.meeting_date
+    # Every baseline version of the demo recorded its baseline: none is left without one.
+    assert not RidVersion.objects.filter(kind="baseline", panel_baseline__isnull=True).exists()
+
+
+def test_november_2020_rid_versions_are_those_its_baselines_and_the_paper_imply(demo, db):
+    versions = RidVersion.objects.filter(release__slug="november-2020").order_by("major", "minor")
+    assert [(v.number, v.kind, v.date, v.changes) for v in versions] == [
+        (
+            "1.0",
+            "baseline",
+            datetime.date(2019, 11, 22),
+            "Version baselined by the Panel to cover the proposed scope of the release on the "
+            "DCC Systems.",
+        ),
+        ("2.0", "issued", datetime.date(2020, 2, 26), "Updated following the approval of MP093."),
+        (
+            "3.0",
+            "issued",
+            datetime.date(2020, 5, 15),
+            "Updated following SECMP0067 falling out of scope.",
+        ),
+        (
+            "4.0",
+            "baseline",
+            datetime.date(2020, 5, 22),
+            "Version baselined by the Panel to cover the full proposed scope of the release.",
+        ),
+    ]
+    system, _, _, full = versions
+    # 1.0 baselined the scope on the DCC Systems: the three DCC System impacting modifications.
+    assert sorted(_refs(system.content["approved"] + system.content["targeted"])) == [
+        "MP093",
+        "SECMP0062",
+        "SECMP0067",
+    ]
+    # 4.0 is the paper's Appendix A: the scope the paper of 26 May 2020 lists.
+    in_paper = sorted(ref for ref, _ in _scope_on(_november_2020(), PAPER_DATE))
+    assert sorted(_refs(full.content["approved"] + full.content["targeted"])) == in_paper
+
+
+def test_the_demo_paper_attaches_november_2020_rid_version_4_0_as_the_seed_does(demo, db):
+    stored = paper_queryset().get(reference="OPSG_33_0206_15")
+    paper = build_paper(spec_from_paper(stored))
+    (attachment,) = paper.attachments
+    assert attachment.label == (
+        "Appendix A: November 2020 SEC Release Implementation Document v4.0"
+    )
+    assert attachment.url == "/releases/november-2020/rid/v4.0/"
+    assert paper.sections[0].appendix == "A"
+
+
+def test_november_2021_full_scope_baseline_is_its_rid_version_1_0(demo, db):
+    (version,) = RidVersion.objects.filter(release__slug="november-2021")
+    assert (version.number, version.kind, version.baseline_scope, version.date) == (
+        "1.0",
+        "baseline",
+        "full",
+        datetime.date(2021, 5, 21),
+    )
+    # The nine modifications in its scope on 14 May 2021: the eight of the paper and MP138,
+    # fallen back from June 2021 on 16 April 2021.
+    assert sorted(_refs(version.content["targeted"] + version.content["approved"])) == sorted(
+        [
+            "SECMP0007",
+            "SECMP0015",
+            "SECMP0024",
+            "SECMP0046",
+            "SECMP0056",
+            "MP078",
+            "MP090",
+            "MP099",
+            "MP138",
+        ]
+    )
 
 
 def test_november_2020_final_scope_is_the_eighteen_implemented_on_go_live(demo, db):

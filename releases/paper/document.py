@@ -216,6 +216,20 @@ class SystemBaseline:
 
 
 @dataclass(frozen=True)
+class ExpectedBaseline:
+    """A Panel baseline the release's dates plan and the Panel has not recorded by the paper's
+    date: which scope ("system": the scope on the DCC Systems, "full") and the planned date."""
+
+    scope: str
+    date: datetime.date
+    passed: bool = False  # the planned date is before the paper's date, with no baseline recorded
+
+    @property
+    def scope_text(self):
+        return "its scope on the DCC Systems" if self.scope == "system" else "its full scope"
+
+
+@dataclass(frozen=True)
 class Section:
     number: int
     kind: str  # "release" or "year"
@@ -227,7 +241,12 @@ class Section:
     year: int | None = None
     # N.1: the scope (a release) or the DCC System impacting modifications targeted (a year)
     first_number: str = ""
+    # The Panel's recorded baselines (PanelBaseline, meeting on or before the paper's date):
+    # `baselined` the full scope (the seed's sentence), `baselined_system` only the scope on the
+    # DCC Systems. A planned date the Panel has not recorded is only `expected_baseline`.
     baselined: bool = False
+    baselined_system: bool = False
+    expected_baseline: ExpectedBaseline | None = None
     appendix: str = ""
     intro: tuple[str, ...] = ()
     scope_rows: tuple[ScopeRow, ...] = ()
@@ -436,8 +455,7 @@ def spec_for_releases(*, as_of, releases, reference="", author="", years=()):
     sections = [
         SectionSpec(
             release_id=r.pk,
-            show_system_impacts=bool(r.dcc_scope)
-            and not (r.system_baseline_date and r.system_baseline_date <= as_of),
+            show_system_impacts=bool(r.dcc_scope) and not _baselined_on_dcc_systems(r, as_of),
         )
         for r in releases
     ]
@@ -458,8 +476,32 @@ def paragraphs(text):
     return tuple(p.strip() for p in text.split("\n\n") if p.strip())
 
 
-def _is_baselined(release, as_of):
-    return any(d and d <= as_of for d in (release.system_baseline_date, release.full_baseline_date))
+def _recorded_by(release, scope, as_of):
+    """Whether the Panel's baseline of `scope` ("system" or "full") of `release` (a ReleaseFact)
+    is recorded (a PanelBaseline) with its meeting on or before `as_of`. A baseline date
+    without that record is a plan, however far in the past (domain.md section 13, rules 6, 7)."""
+    recorded = getattr(release, f"{scope}_baseline_recorded")
+    return recorded is not None and recorded <= as_of
+
+
+def _baselined_on_dcc_systems(release, as_of):
+    """Whether the Panel has baselined the release's scope on the DCC Systems by `as_of`: its
+    baseline of that scope or of the full scope (which covers it) is recorded by then."""
+    return _recorded_by(release, "system", as_of) or _recorded_by(release, "full", as_of)
+
+
+def _expected_baseline(release, as_of):
+    """The next Panel baseline the release's dates plan and the Panel has not recorded by
+    `as_of`: the scope on the DCC Systems first (when planned), then the full scope; None when
+    nothing is planned or everything planned is recorded."""
+    for scope in ("system", "full"):
+        planned = getattr(release, f"{scope}_baseline_date")
+        if planned is None or _recorded_by(release, scope, as_of):
+            continue
+        if scope == "system" and _baselined_on_dcc_systems(release, as_of):
+            continue  # the full scope baseline covers the scope on the DCC Systems too
+        return ExpectedBaseline(scope=scope, date=planned, passed=planned < as_of)
+    return None
 
 
 def _scope_row(item, as_of):
@@ -516,7 +558,7 @@ def _system_baseline(releases, as_of):
     """R1: the earliest of `releases` not yet baselined on the DCC Systems whose 12-month
     deadline is still ahead."""
     for release in sorted(releases, key=lambda r: r.go_live_date):
-        if release.system_baseline_date and release.system_baseline_date <= as_of:
+        if _baselined_on_dcc_systems(release, as_of):
             continue
         deadline = rules.scope_deadline(release.go_live_date, impacts_dcc_systems=True)
         if deadline >= as_of:
@@ -548,9 +590,9 @@ def _release_section(number, spec, release, paper_spec, footnotes):
         if m.is_self_governance and m.change_board_date and m.change_board_date >= as_of
     ]
     deadline = rules.scope_deadline(release.go_live_date, impacts_dcc_systems=False)
+    full_baselined = _recorded_by(release, "full", as_of)
     documentation_paragraph = bool(rows) and (
-        (release.full_baseline_date is not None and release.full_baseline_date <= as_of)
-        or (deadline - as_of).days <= rules.NEAR_DAYS
+        full_baselined or (deadline - as_of).days <= rules.NEAR_DAYS
     )
     sub = iter(range(1, 10))
     first_number = f"{number}.{next(sub)}"
@@ -576,7 +618,9 @@ def _release_section(number, spec, release, paper_spec, footnotes):
         release_slug=release.slug,
         go_live_date=release.go_live_date,
         first_number=first_number,
-        baselined=_is_baselined(release, as_of),
+        baselined=full_baselined,
+        baselined_system=not full_baselined and _recorded_by(release, "system", as_of),
+        expected_baseline=_expected_baseline(release, as_of),
         appendix="A" if attached and attached.release_id == release.pk else "",
         intro=paragraphs(spec.intro),
         scope_rows=rows,

@@ -636,7 +636,7 @@ def _confirmed_findings(review):
     return submitted.data.get("findings_confirmed", []) if submitted else []
 
 
-def _pending_for_review(actor, review, verb):
+def _pending_for_review(actor, review, what):
     review = (
         RidReview.objects.select_for_update()
         .select_related("release", "submitted_by")
@@ -649,7 +649,7 @@ def _pending_for_review(actor, review, verb):
         )
     if actor.pk == review.submitted_by_id:
         raise ValidationError(
-            f"You prepared this draft of version {review.number}: another analyst must {verb} it."
+            f"You prepared this draft of version {review.number}: another analyst must {what}."
         )
     return review
 
@@ -702,7 +702,7 @@ def rid_review_approve_check(*, actor, review):
 def _approval_checked(actor, review):
     """(review, release), both locked, when `actor` may approve `review` now; else
     ValidationError."""
-    review = _pending_for_review(actor, review, "review")
+    review = _pending_for_review(actor, review, "review it")
     release = Release.objects.select_for_update().get(pk=review.release_id)
     if rid_value_hash(build_rid(release)) != review.rid_hash:
         who = review.submitted_by.get_full_name() or review.submitted_by.username
@@ -732,7 +732,7 @@ def _approval_checked(actor, review):
 def rid_review_return(*, actor, review, comments):
     """Send a submitted draft back to its author with comments (required). Refused for the
     submitter's own draft (they withdraw it instead) and for a closed review."""
-    review = _pending_for_review(actor, review, "send back")
+    review = _pending_for_review(actor, review, "send it back")
     comments = (comments or "").strip()
     if not comments:
         raise ValidationError({"comments": "Say what needs to change before it can be issued."})

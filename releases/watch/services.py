@@ -10,12 +10,17 @@ A user is told only about what they may read: analysts and Panel members every r
 version; anyone else White releases and the versions issued White (releases.rid.views).
 
 `notifications_send` sends what is due, once: one email per notification, or one digest a day
-for users who chose it. A mail server refusing an address (an exception from the backend) is
-logged and recorded on the notification (refused_at, error); the others are still sent.
+for users who chose it. A mail server refusing an address or a message for good (an SMTP 5yz
+reply, or any other error about that message) is logged and recorded on the notification
+(refused_at, error), and the others are still sent. A temporary refusal of an address (4yz) is
+logged and tried again on the next run. When the server itself fails (no connection, a dropped
+connection, a timeout, our sender or login refused) the run stops and every email waits for the
+next run: nothing is lost while the mail server is down.
 """
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -333,36 +338,92 @@ def _message(user, subject, body, connection):
     )
 
 
+REFUSED = "refused"
+LATER = "later"
+SERVER = "server"
+
+
+def mail_failure(exc):
+    """How a failure to send one email is handled (RFC 5321 reply codes):
+
+    - REFUSED: refused for good: a 5yz reply about the recipient (no such user: the address
+      bounces) or the message, or an error that is not the mail server's (a message Django cannot
+      build). Recorded on the notification, not tried again.
+    - LATER: a temporary 4yz reply about the recipient or the message (mailbox busy,
+      greylisting). Tried again on the next run; the other emails still go.
+    - SERVER: the mail server cannot take email now: no connection, a dropped connection, a
+      timeout, a 4yz/5yz reply to our greeting, login or sender (a server or settings problem,
+      not the recipient's). This run stops; every email waits for the next run.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return REFUSED if codes and all(code >= 500 for code in codes) else LATER
+    if isinstance(exc, smtplib.SMTPDataError):
+        return REFUSED if exc.smtp_code >= 500 else LATER
+    if isinstance(exc, OSError):  # smtplib's other errors (all OSError), sockets, DNS, timeouts
+        return SERVER
+    return REFUSED
+
+
 def _send(message, notifications, now):
-    """Send one email for `notifications` (locked rows); record sent or refused."""
+    """Send one email for `notifications` (locked rows) and record what happened: "sent", or
+    the mail_failure of the error (REFUSED: refused_at and the error recorded; LATER, SERVER:
+    the error recorded, the notifications stay due), with the error text ("" when sent).
+    Never raises for a mail error."""
+    rows = Notification.objects.filter(pk__in=[n.pk for n in notifications])
     try:
         message.send()
-    except Exception as exc:  # noqa: BLE001 - any refusal: record it, go on with the others
+    except Exception as exc:  # noqa: BLE001 - every mail error is recorded; the run goes on
+        outcome = mail_failure(exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        what = {
+            REFUSED: "refused",
+            LATER: "refused for now (tried again on the next run)",
+            SERVER: "not sent: the mail server cannot take email now (tried again on the next run)",
+        }[outcome]
         logger.warning(
-            "Notification email to %s refused: %s", ", ".join(message.to), exc, exc_info=True
+            "Notification email to %s %s: %s", ", ".join(message.to), what, exc, exc_info=True
         )
-        Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(
-            refused_at=now, error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        return False
-    Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(sent_at=now)
-    return True
+        if outcome == REFUSED:
+            rows.update(refused_at=now, error=error)
+        else:
+            rows.update(error=error)
+        return outcome, error
+    rows.update(sent_at=now, error="")
+    return "sent", ""
+
+
+COUNTED_AS = {"sent": "sent", REFUSED: "refused", LATER: "deferred", SERVER: "deferred"}
+
+
+def _counted(counts, outcome, error):
+    """Add one email's outcome to `counts`; True when the run must stop (the server failed)."""
+    counts[COUNTED_AS[outcome]] += 1
+    if outcome == SERVER:
+        counts["server_error"] = error
+        return True
+    return False
 
 
 def notifications_send(*, now=None):
     """Send every notification not yet sent nor refused: one email each, or for users who
     chose the daily digest one email a day listing them all. Safe to run twice, and while
-    another run is going (rows are locked, skipped when locked). Returns {"sent": emails sent,
-    "refused": emails refused, "waiting": notifications held for tomorrow's digest}."""
+    another run is going (rows are locked, skipped when locked). A mail error is handled as
+    mail_failure says: a refused email is recorded, a deferred one tried on the next run, and a
+    failing server stops the run with everything still due. Returns {"sent": emails sent,
+    "refused": emails refused for good, "deferred": emails to try again on the next run,
+    "waiting": notifications held for tomorrow's digest, "server_error": the error that stopped
+    the run, or ""}."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    counts = {"sent": 0, "refused": 0, "waiting": 0}
+    counts = {"sent": 0, "refused": 0, "deferred": 0, "waiting": 0, "server_error": ""}
     user_ids = (
         Notification.objects.filter(sent_at__isnull=True, refused_at__isnull=True)
         .values_list("user_id", flat=True)
         .distinct()
     )
     connection = get_connection()
+    stop = False
     for user_id in sorted(set(user_ids)):
         with transaction.atomic():
             due = list(
@@ -390,23 +451,30 @@ def notifications_send(*, now=None):
                 subject = f"Daily digest, {long_date(today)}: {len(due)} update" + (
                     "s" if len(due) > 1 else ""
                 )
-                ok = _send(_message(user, subject, body, connection), due, now)
-                prefs.last_digest_on = today
-                prefs.save(update_fields=["last_digest_on"])
-                counts["sent" if ok else "refused"] += 1
-                continue
-            for notification in due:
-                body = render_to_string(
-                    "releases/watch/notification.txt",
-                    {
-                        "user": user,
-                        "n": notification,
-                        "link": _link(notification.path),
-                        "settings_link": _link(reverse("releases:watch_settings")),
-                    },
-                )
-                ok = _send(
-                    _message(user, notification.subject, body, connection), [notification], now
-                )
-                counts["sent" if ok else "refused"] += 1
+                outcome, error = _send(_message(user, subject, body, connection), due, now)
+                if outcome in ("sent", REFUSED):
+                    prefs.last_digest_on = today
+                    prefs.save(update_fields=["last_digest_on"])
+                stop = _counted(counts, outcome, error)
+            else:
+                for notification in due:
+                    body = render_to_string(
+                        "releases/watch/notification.txt",
+                        {
+                            "user": user,
+                            "n": notification,
+                            "link": _link(notification.path),
+                            "settings_link": _link(reverse("releases:watch_settings")),
+                        },
+                    )
+                    outcome, error = _send(
+                        _message(user, notification.subject, body, connection),
+                        [notification],
+                        now,
+                    )
+                    stop = _counted(counts, outcome, error)
+                    if stop:
+                        break
+        if stop:
+            break
     return counts

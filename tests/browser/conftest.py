@@ -7,8 +7,8 @@ Database: each browser test runs against the live server in a transactional test
 flushed afterwards. The rows the migrations create (the role groups, the SEC document catalogue)
 are put back before each test. (Django's `serialized_rollback` cannot do it here: it keeps its copy
 on the connection object, and under Playwright's sync API the test sees another connection object.)
-The demo data is loaded through `load_demo` once per session (~15 s: it replays the history and
-renders ten RID PDFs), dumped to JSON, and reloaded with `loaddata` (~2 s) for every later test
+The demo data is loaded through `load_demo` once per session (~20 s: it replays the history and
+renders fifteen RID PDFs), dumped to JSON, and reloaded with `loaddata` (~2 s) for every later test
 that asks for it.
 
 Browser: one Chromium profile per test whose preferences save PDFs instead of opening them in the

@@ -169,3 +169,38 @@ def test_a_baseline_without_a_meeting_date_from_the_form_says_so_next_to_the_fie
     assert "Enter the date of the Panel meeting" in " ".join(
         response.context["form"].errors["panel_meeting_date"]
     )
+
+
+def test_a_baseline_submitted_for_review_without_a_meeting_date_says_so_and_submits_nothing(
+    analyst, analyst_client, june
+):
+    response = analyst_client.post(
+        reverse("releases:rid_review_submit", args=[june.slug]),
+        {
+            "kind": "baseline",
+            "date": "2020-12-14",
+            "changes": "Baselined.",
+            "baseline_scope": "full",
+            "panel_decision": "Baselined.",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter the date of the Panel meeting" in " ".join(
+        response.context["form"].errors["panel_meeting_date"]
+    )
+    with pytest.raises(ValidationError) as exc:
+        rid_services.rid_review_submit(
+            actor=analyst,
+            release=june,
+            kind="baseline",
+            date=DOCUMENT_DATE,
+            changes="Baselined.",
+            baseline_scope="full",
+            panel_decision="Baselined.",
+            panel_meeting_date=None,
+        )
+    assert "Enter the date of the Panel meeting" in " ".join(
+        exc.value.message_dict["panel_meeting_date"]
+    )
+    assert not june.rid_reviews.exists()
+    assert not PanelBaseline.objects.filter(release=june).exists()

@@ -7,6 +7,12 @@ implemented on 29 Nov 2020), the June 2021 RID versions 0.1 to 8.0 issued as the
 lists them, and the June 2021 go-live. Every change goes through the same services an analyst
 uses, as the demo analyst, so the activity trail and the frozen RID versions are real history.
 
+Every Panel baseline is recorded the way an analyst records one: by issuing the baseline RID
+version, which records the PanelBaseline tied to it (November 2020 versions 1.0 and 4.0, June
+2021 versions 1.0 and 2.0, November 2021 version 1.0; fixtures/demo.py says where each comes
+from). Each issued version lays out its PDF once, as issuing does (its SHA-256 is its proof):
+fifteen RID PDFs and the paper's; nothing else is rendered.
+
 Then the demo OPSG paper of 26 May 2020 (fixtures/opsg_paper.py), generated from that history.
 
 Idempotent: the demo users, the glossary and the paper are created only when missing; the register
@@ -329,17 +335,6 @@ class HistoryLoader:
             position=release.dcc_impacts.count() + 1,
             area=area,
             summary="\n".join(lines),
-        )
-
-    def _step_baseline(self, date, *, release, scope, decision):
-        """A Panel baseline whose RID is not kept in the demo (the November 2020 and November
-        2021 releases): recorded without a version."""
-        services.panel_baseline_record(
-            actor=self.actor,
-            release=self.releases[release],
-            scope=scope,
-            meeting_date=date,
-            decision=decision,
         )
 
     def _step_rid(

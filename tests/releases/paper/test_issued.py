@@ -230,6 +230,26 @@ def test_the_stored_value_reads_back_as_the_same_paper(analyst, recorded):
         Paper.from_json({**value.to_json(), "schema": 99})
 
 
+def test_a_paper_issued_before_planned_baselines_were_told_apart_reads_as_it_was_sent(
+    analyst, recorded
+):
+    """Issued papers stored before a section knew `baselined_system` and `expected_baseline`
+    read back with neither and print the baseline sentence they were issued with."""
+    from releases.paper.render import paper_print_html
+
+    data = build(recorded["paper"]).to_json()
+    for section in data["sections"]:
+        section.pop("baselined_system")
+        section.pop("expected_baseline")
+        section["baselined"] = section["kind"] == "release"
+    value = Paper.from_json(data)
+    (release_section,) = [s for s in value.sections if s.kind == "release"]
+    assert not release_section.baselined_system and release_section.expected_baseline is None
+    html = paper_print_html(value)
+    assert "The Panel has baselined the November 2020 SEC Release Implementation Document" in html
+    assert "expected to baseline its" not in html
+
+
 def test_the_application_and_the_database_refuse_to_change_an_issued_paper(analyst, recorded):
     issued = paper_services.paper_issue(actor=analyst, paper=recorded["paper"])
     issued.note = "Edited"

@@ -15,9 +15,16 @@ from modifications.models import Event
 from releases import services
 from releases.models import UpdatePaper
 from releases.paper import services as paper_services
-from releases.paper.document import build_paper, paper_queryset, spec_from_paper
+from releases.paper.document import (
+    build_paper,
+    paper_queryset,
+    spec_for_releases,
+    spec_from_paper,
+)
 from releases.paper.render import paper_pdf_bytes, paper_print_html
+from releases.policy import asof
 from releases.rid import services as rid_services
+from secrelease.history import recorded_at
 from tests.factories import make_modification, make_release
 from tests.fidelity import OPSG_PAPER_SEED, fidelity, missing_words
 
@@ -69,6 +76,15 @@ def world(analyst):
         slug="november-2020",
         go_live_date=D(2020, 11, 29),
         full_baseline_date=D(2020, 5, 15),
+    )
+    # The Panel baselined the November 2020 scope at its meeting of 15 May 2020 (recorded); the
+    # June 2021 baseline of 17 July 2020 is only planned.
+    services.panel_baseline_record(
+        actor=analyst,
+        release=nov,
+        scope="full",
+        meeting_date=D(2020, 5, 15),
+        decision="The Panel baselined the full scope of the November 2020 SEC Release.",
     )
     jun = make_release(
         analyst,
@@ -240,18 +256,145 @@ def test_the_attached_rid_version_is_appendix_a(analyst, world):
         unreviewed_reason="Issued in a test without review.",
         actor=analyst,
         release=world["nov"],
-        kind="baseline",
+        kind="issued",
         date=D(2020, 5, 20),
-        changes="Baselined",
-        baseline_scope="full",
-        panel_meeting_date=D(2020, 5, 15),
-        panel_decision="Baselined",
+        changes="Updated after the Panel's baseline",
     )
     paper = build(make_paper(analyst, world, attached_rid=rid))
     assert paper.sections[0].appendix == "A"
     (attachment,) = paper.attachments
     assert attachment.label == "Appendix A: November 2020 SEC Release Implementation Document v1.0"
     assert "This can be found in Appendix A." in paper_print_html(paper)
+
+
+# Baselined only once the Panel's baseline is recorded; a planned date is expected ----------------
+
+
+def _release_paper(analyst, release, as_of, reference):
+    paper = paper_services.paper_create(
+        actor=analyst, reference=reference, as_of=as_of, author="A", releases=[release]
+    )
+    built = build(paper)
+    (section,) = built.sections
+    return section, paper_print_html(built)
+
+
+def test_a_planned_baseline_is_expected_before_its_date_and_not_baselined_after_it(analyst, world):
+    """June 2021: the Panel's baseline of 17 July 2020 is planned, never recorded. A paper
+    before that date and one after it both say the Panel has not baselined the RID."""
+    before, html = _release_paper(analyst, world["jun"], D(2020, 7, 1), "BEFORE")
+    assert not before.baselined and not before.baselined_system
+    assert (before.expected_baseline.scope, before.expected_baseline.date) == (
+        "system",
+        D(2020, 7, 17),
+    )
+    assert not before.expected_baseline.passed
+    assert (
+        "The Panel has not yet baselined the June 2021 SEC Release Implementation Document "
+        "(RID). The Panel is expected to baseline its scope on the DCC Systems on 17 July 2020."
+    ) in html
+    assert "has baselined" not in html
+
+    after, html = _release_paper(analyst, world["jun"], D(2020, 8, 1), "AFTER")
+    assert not after.baselined and not after.baselined_system
+    assert after.expected_baseline.passed
+    assert (
+        "The Panel has not yet baselined the June 2021 SEC Release Implementation Document "
+        "(RID). The Panel was expected to baseline its scope on the DCC Systems on 17 July "
+        "2020; its baseline is not yet recorded."
+    ) in html
+    assert "has baselined" not in html
+    # R2's paragraph does not take the plan for a baseline either (the deadline is far off).
+    assert not after.documentation_scope_paragraph
+
+
+def test_a_recorded_baseline_counts_from_its_panel_meeting_not_before(analyst, world):
+    """November 2020: the Panel's baseline of the full scope is recorded, meeting 15 May 2020.
+    A paper as of the day before the meeting says it is expected; one after says it is done."""
+    before, html = _release_paper(analyst, world["nov"], D(2020, 5, 14), "BEFORE")
+    assert not before.baselined
+    assert (before.expected_baseline.scope, before.expected_baseline.date) == (
+        "full",
+        D(2020, 5, 15),
+    )
+    assert "The Panel has not yet baselined the November 2020 SEC Release" in html
+    assert "The Panel is expected to baseline its full scope on 15 May 2020." in html
+
+    after, html = _release_paper(analyst, world["nov"], AS_OF, "AFTER")
+    assert after.baselined and after.expected_baseline is None
+    assert (
+        "The Panel has baselined the November 2020 SEC Release Implementation Document (RID) to "
+        "include all modifications that can be included in the November 2020 SEC Release if "
+        "decisions to approve are received in time."
+    ) in html
+    assert "expected to baseline" not in html
+    assert after.documentation_scope_paragraph
+
+
+def test_a_baseline_recorded_at_a_later_meeting_than_planned_reads_as_the_plan_then(analyst):
+    """The plan as it stood on the paper's date (field history), the record from its meeting:
+    planned for 11 December 2020, baselined at the Panel of 15 January 2021."""
+    with recorded_at(D(2020, 6, 1)):
+        release = make_release(analyst, full_baseline_date=D(2020, 12, 11))
+    with recorded_at(D(2021, 1, 20)):
+        services.panel_baseline_record(
+            actor=analyst,
+            release=release,
+            scope="full",
+            meeting_date=D(2021, 1, 15),
+            decision="The Panel baselined the full scope.",
+        )
+    late, html = _release_paper(analyst, release, D(2021, 1, 4), "LATE")
+    assert not late.baselined
+    assert "was expected to baseline its full scope on 11 December 2020" in html
+    done, html = _release_paper(analyst, release, D(2021, 1, 15), "DONE")
+    assert done.baselined and done.expected_baseline is None
+
+
+def test_a_system_scope_baseline_alone_is_said_as_such_and_the_full_one_is_expected(analyst, world):
+    services.release_update(actor=analyst, release=world["jun"], full_baseline_date=D(2020, 12, 11))
+    services.panel_baseline_record(
+        actor=analyst,
+        release=world["jun"],
+        scope="system",
+        meeting_date=D(2020, 7, 17),
+        decision="The Panel baselined the RID for DCC System-impacting modifications.",
+    )
+    section, html = _release_paper(analyst, world["jun"], D(2020, 8, 1), "SYSTEM")
+    assert section.baselined_system and not section.baselined
+    assert (
+        "The Panel has baselined the June 2021 SEC Release Implementation Document (RID) to "
+        "cover the proposed scope of the release on the DCC Systems. The Panel is expected to "
+        "baseline its full scope on 11 December 2020."
+    ) in html
+    assert "to include all modifications" not in html
+
+
+def test_the_r1_sentence_and_the_impact_table_follow_the_recorded_baseline_not_the_plan(
+    analyst, world
+):
+    """A paper as of 20 June 2020 on June 2021, whose system baseline is planned for 15 June
+    2020 and not recorded: the R1 next step still applies and the export shows its DCC System
+    impact table."""
+    services.release_update(
+        actor=analyst, release=world["jun"], system_baseline_date=D(2020, 6, 15)
+    )
+    (jun,) = asof.releases_on(D(2020, 6, 20), pks=[world["jun"].pk])
+    spec = spec_for_releases(as_of=D(2020, 6, 20), releases=[jun])
+    assert spec.sections[0].show_system_impacts
+    (section,) = build_paper(spec).sections
+    assert section.system_baseline.release_name == "June 2021 SEC Release"
+    assert section.system_baseline.meeting_month == "June 2020"
+    services.panel_baseline_record(
+        actor=analyst,
+        release=world["jun"],
+        scope="system",
+        meeting_date=D(2020, 6, 15),
+        decision="Baselined.",
+    )
+    (jun,) = asof.releases_on(D(2020, 6, 20), pks=[world["jun"].pk])
+    spec = spec_for_releases(as_of=D(2020, 6, 20), releases=[jun])
+    assert not spec.sections[0].show_system_impacts
 
 
 # Services -------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ however often it runs), the daily digest, refused addresses, the Atom feed, and 
 
 import datetime
 import smtplib
+import socket
 from io import StringIO
 
 import pytest
@@ -222,7 +223,7 @@ def test_a_refused_address_is_logged_and_recorded_and_does_not_stop_the_others(
     fine = watcher([world["white"]], email="fine@example.org", username="fine")
     issue(analyst, world["white"])
     out = send()
-    assert "emails sent: 1, refused: 1" in out
+    assert "emails sent: 1, refused: 1, to try again: 0" in out
     assert [m.to for m in RefusingBackend.sent] == [[fine.email]]
     refused = Notification.objects.get(user=bouncing)
     assert refused.refused_at is not None and refused.sent_at is None
@@ -230,6 +231,96 @@ def test_a_refused_address_is_logged_and_recorded_and_does_not_stop_the_others(
     assert "Notification email to bounce@example.org refused" in caplog.text
     send()
     assert len(RefusingBackend.sent) == 1, "a refused email is not retried on every run"
+
+
+class GreylistingBackend:
+    """A mail backend whose server answers 450 (mailbox busy: try later) for one address."""
+
+    sent = []
+    busy = True
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        for message in messages:
+            if GreylistingBackend.busy and "busy@" in message.to[0]:
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (450, b"Mailbox busy")})
+            GreylistingBackend.sent.append(message)
+        return len(messages)
+
+
+def test_a_temporary_refusal_is_tried_again_on_the_next_run_and_the_others_still_go(
+    analyst, world, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.releases.watch.test_watch.GreylistingBackend"
+    GreylistingBackend.sent, GreylistingBackend.busy = [], True
+    busy = watcher([world["white"]], email="busy@example.org", username="busy")
+    fine = watcher([world["white"]], email="fine@example.org", username="fine")
+    issue(analyst, world["white"])
+    assert "emails sent: 1, refused: 0, to try again: 1" in send()
+    waiting = Notification.objects.get(user=busy)
+    assert waiting.sent_at is None and waiting.refused_at is None
+    assert "450" in waiting.error
+    assert "Notification email to busy@example.org refused for now" in caplog.text
+    GreylistingBackend.busy = False
+    assert "emails sent: 1, refused: 0, to try again: 0" in send()
+    assert [m.to for m in GreylistingBackend.sent] == [[fine.email], [busy.email]]
+    waiting.refresh_from_db()
+    assert waiting.sent_at is not None and waiting.error == ""
+
+
+def _closed_port():
+    """A local TCP port nothing listens on (the mail server is down)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_mail_server_that_is_down_stops_the_run_and_loses_no_email(
+    analyst, world, settings, caplog
+):
+    """Django's SMTP backend against a port where no server listens: the command does not
+    fail, says so, marks nothing refused, and the next run (server back) sends everything,
+    the daily digest included."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 5
+    digest = watcher([world["white"]], digest=True, email="digest@example.org", username="d")
+    single = watcher([world["white"]], email="single@example.org", username="s")
+    issue(analyst, world["white"])
+    out, err = StringIO(), StringIO()
+    call_command("send_notifications", stdout=out, stderr=err)
+    assert "2 new notifications; emails sent: 0, refused: 0, to try again: 1" in out.getvalue()
+    assert "The mail server cannot take email now (ConnectionRefusedError" in err.getvalue()
+    assert "the mail server cannot take email now" in caplog.text
+    assert not Notification.objects.filter(refused_at__isnull=False).exists()
+    assert not Notification.objects.filter(sent_at__isnull=False).exists()
+    assert NotificationSettings.objects.get(user=digest).last_digest_on is None
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert "emails sent: 2, refused: 0, to try again: 0" in send()
+    assert sorted(m.to[0] for m in mail.outbox) == [digest.email, single.email]
+    assert Notification.objects.filter(sent_at__isnull=False).count() == 2
+
+
+@pytest.mark.parametrize(
+    "error, outcome",
+    [
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (550, b"No such user")}), "refused"),
+        (smtplib.SMTPRecipientsRefused({"a@example.org": (452, b"Mailbox full")}), "later"),
+        (smtplib.SMTPDataError(554, b"Message rejected"), "refused"),
+        (smtplib.SMTPDataError(451, b"Try again later"), "later"),
+        (smtplib.SMTPSenderRefused(553, b"Sender refused", "noreply@localhost"), "server"),
+        (smtplib.SMTPAuthenticationError(535, b"Bad login"), "server"),
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), "server"),
+        (ConnectionRefusedError(111, "Connection refused"), "server"),
+        (TimeoutError("timed out"), "server"),
+        (ValueError("Header values may not contain linefeed"), "refused"),
+    ],
+)
+def test_each_mail_error_is_refused_for_good_tried_later_or_stops_the_run(error, outcome):
+    assert watch.mail_failure(error) == outcome
 
 
 def test_users_without_an_email_address_get_nothing_and_are_told_so(client, analyst, world):
