@@ -96,6 +96,25 @@ class ImpactValue(models.TextChoices):
     TBC = "tbc", "TBC"
 
 
+#: The impact fields a Modification and a part of it in a release (releases.ScopeItem with
+#: own_impacts) both have: DCC Systems (DUIS, GBCS, CH firmware, each with a TBC footnote) and
+#: the SEC Parties (domain.md 3.4). The one list the services and forms of both apps use.
+IMPACT_FIELDS = [
+    "impacts_dcc_systems",
+    "duis_impact",
+    "duis_footnote",
+    "gbcs_impact",
+    "gbcs_footnote",
+    "ch_firmware_impact",
+    "ch_firmware_footnote",
+    "impacts_suppliers",
+    "impacts_electricity_networks",
+    "impacts_gas_networks",
+    "impacts_other_sec_parties",
+    "impacts_dcc",
+]
+
+
 class Path(models.TextChoices):
     PATH_1 = "path1", "Path 1: Authority-led"
     PATH_2 = "path2", "Path 2: Authority Determination"

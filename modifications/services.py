@@ -15,6 +15,7 @@ from secrelease.validators import validate_plausible_date
 
 from . import catalogue, lifecycle
 from .models import (
+    IMPACT_FIELDS,
     ChangeRequest,
     Decision,
     Event,
@@ -250,18 +251,7 @@ MODIFICATION_FIELDS = [
     "rid_summary",
     "path",
     "status",
-    "impacts_dcc_systems",
-    "duis_impact",
-    "duis_footnote",
-    "gbcs_impact",
-    "gbcs_footnote",
-    "ch_firmware_impact",
-    "ch_firmware_footnote",
-    "impacts_suppliers",
-    "impacts_electricity_networks",
-    "impacts_gas_networks",
-    "impacts_other_sec_parties",
-    "impacts_dcc",
+    *IMPACT_FIELDS,
     "date_raised",
     "panel_date",
     "change_board_date",

@@ -10,7 +10,14 @@ from django.core.validators import MinValueValidator
 from django.urls import reverse
 from django.utils.html import format_html
 
-from modifications.models import TERMINAL_STATUSES, ChangeRequest, Modification, SECDocument, Status
+from modifications.models import (
+    IMPACT_FIELDS,
+    TERMINAL_STATUSES,
+    ChangeRequest,
+    Modification,
+    SECDocument,
+    Status,
+)
 from modifications.references import ReferenceError, parse_modification_reference
 from modifications.selectors import resolve_reference
 from secrelease.edits import EditTokenMixin
@@ -569,22 +576,6 @@ class ScopeNewModificationForm(NewModificationForm):
         return data
 
 
-SCOPE_ITEM_IMPACT_FIELDS = [
-    "impacts_dcc_systems",
-    "duis_impact",
-    "duis_footnote",
-    "gbcs_impact",
-    "gbcs_footnote",
-    "ch_firmware_impact",
-    "ch_firmware_footnote",
-    "impacts_suppliers",
-    "impacts_electricity_networks",
-    "impacts_gas_networks",
-    "impacts_other_sec_parties",
-    "impacts_dcc",
-]
-
-
 class ScopeItemForm(EditTokenMixin, forms.ModelForm):
     """Edit a scope item: part label, cut-off, fall-back release, exception reason, the OPSG
     status sentence and, for a part of a modification, the part's own RID summary and impacts
@@ -602,7 +593,7 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
             "status_override",
             "rid_summary",
             "own_impacts",
-            *SCOPE_ITEM_IMPACT_FIELDS,
+            *IMPACT_FIELDS,
             "sec_documents",
         ]
         labels = {"part_label": "Part (optional)", "fall_back_release": "Fall-back release"}
@@ -634,7 +625,7 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
             self.fields[name].required = False
         if not self.instance.own_impacts and not self.is_bound:
             # Start from the modification's impacts: the analyst changes what differs.
-            for name in SCOPE_ITEM_IMPACT_FIELDS:
+            for name in IMPACT_FIELDS:
                 self.initial[name] = getattr(modification, name)
             self.initial["sec_documents"] = list(modification.sec_documents.all())
         self.helper = form_helper(
@@ -650,7 +641,7 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
                 "In the RID: this part's summary and impacts",
                 "rid_summary",
                 "own_impacts",
-                *SCOPE_ITEM_IMPACT_FIELDS,
+                *IMPACT_FIELDS,
                 "sec_documents",
                 css_class="border rounded p-3 mb-3",
             ),
@@ -680,7 +671,7 @@ class ScopeItemForm(EditTokenMixin, forms.ModelForm):
                     self.add_error(name, "Choose Yes, No or TBC for this part.")
         else:
             # The RID shows the modification's impacts: the part's are left as they were.
-            for name in [*SCOPE_ITEM_IMPACT_FIELDS, "sec_documents"]:
+            for name in [*IMPACT_FIELDS, "sec_documents"]:
                 cleaned.pop(name, None)
         return cleaned
 

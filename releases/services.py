@@ -6,7 +6,7 @@ from django.db import transaction
 
 from modifications import lifecycle
 from modifications import services as register
-from modifications.models import DecisionKind, Event, Modification
+from modifications.models import IMPACT_FIELDS, DecisionKind, Event, Modification
 from secrelease.text import long_date
 
 from . import selectors
@@ -752,22 +752,6 @@ def scope_fall_out(*, actor, item, fell_out_on, reason):
     )
 
 
-#: What the RID shows of a part with its own impacts (ScopeItem.own_impacts).
-SCOPE_ITEM_IMPACT_FIELDS = [
-    "impacts_dcc_systems",
-    "duis_impact",
-    "duis_footnote",
-    "gbcs_impact",
-    "gbcs_footnote",
-    "ch_firmware_impact",
-    "ch_firmware_footnote",
-    "impacts_suppliers",
-    "impacts_electricity_networks",
-    "impacts_gas_networks",
-    "impacts_other_sec_parties",
-    "impacts_dcc",
-]
-
 SCOPE_ITEM_FIELDS = [
     "part_label",
     "cut_off_date",
@@ -776,7 +760,7 @@ SCOPE_ITEM_FIELDS = [
     "status_override",
     "rid_summary",
     "own_impacts",
-    *SCOPE_ITEM_IMPACT_FIELDS,
+    *IMPACT_FIELDS,
 ]
 
 

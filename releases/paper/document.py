@@ -11,17 +11,15 @@ the policy paragraphs lives in the templates; this module only says which ones a
 their dates.
 """
 
-import dataclasses
 import datetime
 import json
-import types
-import typing
 from dataclasses import dataclass
 
 from django.urls import reverse
 
 from secrelease.text import long_date, quoted_label
 
+from ..frozen import decode, encode
 from ..models import Classification, UpdatePaper
 from ..policy import asof, rules
 
@@ -313,7 +311,7 @@ class Paper:
     def to_json(self):
         """A dict of JSON types (dates as ISO strings) with its "schema": what an IssuedPaper
         stores, read back by from_json into the same value."""
-        return {**_encode(self), "schema": PAPER_SCHEMA}
+        return {**encode(self), "schema": PAPER_SCHEMA}
 
     @classmethod
     def from_json(cls, data):
@@ -326,39 +324,12 @@ class Paper:
             raise ValueError(
                 f"Unknown OPSG paper schema {schema!r}: this code reads {PAPER_SCHEMA}."
             )
-        return _decode(cls, data)
+        return decode(cls, data)
 
 
 # The stored JSON of an issued paper: raise PAPER_SCHEMA (and read the older one in from_json)
 # when a change to the Paper value would read an older issue differently.
 PAPER_SCHEMA = 1
-
-
-def _encode(value):
-    if dataclasses.is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _decode(tp, value):
-    if value is None:
-        return None
-    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
-        (tp,) = [t for t in typing.get_args(tp) if t is not type(None)]
-    if typing.get_origin(tp) is tuple:
-        item_type = typing.get_args(tp)[0]
-        return tuple(_decode(item_type, v) for v in value)
-    if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        known = {f.name for f in dataclasses.fields(tp)}
-        return tp(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
-    if tp is datetime.date:
-        return datetime.date.fromisoformat(value)
-    return value
 
 
 # Specs: what an analyst chose (stored as an UpdatePaper, or given on the command line) ---------

@@ -19,8 +19,6 @@ import datetime
 import html as html_module
 import json
 import re
-import types
-import typing
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,6 +29,7 @@ from modifications.models import APPROVED_STATUSES, PARTICIPANT_COLUMNS
 from secrelease.text import long_date, quoted_label
 
 from .. import impacts, selectors
+from ..frozen import decode, encode
 from ..models import (
     PARTICIPANT_ORDER,
     Classification,
@@ -442,7 +441,7 @@ class Rid:
 
     def to_json(self):
         """A dict of JSON types (dates as ISO strings), stored in RidVersion.content."""
-        return _encode(self)
+        return encode(self)
 
     def to_json_text(self):
         return json.dumps(self.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
@@ -454,7 +453,7 @@ class Rid:
         a schema newer than this code knows."""
         if isinstance(data, (str, bytes)):
             data = json.loads(data)
-        return _decode(cls, upgrade(data))
+        return decode(cls, upgrade(data))
 
 
 # -- stored schemas ------------------------------------------------------------------------------
@@ -524,40 +523,6 @@ def upgrade(data):
         data = UPGRADES[schema](dict(data))
         schema += 1
     return {**data, "schema": schema}
-
-
-# -- JSON encoding of the frozen dataclasses ---------------------------------------------------
-
-
-def _encode(value):
-    if dataclasses.is_dataclass(value):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def _decode(tp, value):
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):  # "X | None": decode as X unless None
-        if value is None:
-            return None
-        (tp, *_rest) = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        origin = typing.get_origin(tp)
-    if origin is tuple:
-        (item_type, *_rest) = typing.get_args(tp)
-        return tuple(_decode(item_type, v) for v in value)
-    if dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        known = {f.name for f in dataclasses.fields(tp)}
-        return tp(**{k: _decode(hints[k], v) for k, v in value.items() if k in known})
-    if tp is datetime.date:
-        return datetime.date.fromisoformat(value) if value else None
-    return value
 
 
 # -- formatting helpers used by the Rid and the templates ---------------------------------------
