@@ -3,10 +3,12 @@ history, what each version held, the drafted Changes texts, and the share of the
 that version 8.0 reproduces in order, as a web page and as PDF text (tests/fidelity.py)."""
 
 import datetime
+import os
 import subprocess
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from releases.models import Release
 from releases.rid import services as rid_services
@@ -49,9 +51,18 @@ SEED_HISTORY = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module's tests (each runs in a savepoint inside) and
+    rolled back at the end of the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=open(os.devnull, "w"))
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def june(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+def june(_demo, db):
     return Release.objects.get(slug="june-2021")
 
 
