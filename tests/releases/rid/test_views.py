@@ -5,17 +5,17 @@ import datetime
 import hashlib
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from modifications import services as register
 from modifications.models import Modification
 from releases import services
-from releases.models import Classification, RidVersion
+from releases.models import Classification, Release, RidVersion
 from releases.rid import render
 from releases.rid import services as rid_services
-from tests.factories import make_release
+from tests.factories import analyst_user, make_release
 from tests.releases.rid_data import june_2021, release_of_size
 
 D = datetime.date
@@ -33,21 +33,31 @@ def issue(actor, release, kind, date, changes, **kw):
     )
 
 
+@pytest.fixture(scope="module")
+def _june(django_db_setup, django_db_blocker):
+    """June 2021 with versions 0.1 and 1.0 issued (two PDF renders), once for the module: each
+    test runs in a savepoint inside, and the module's transaction is rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        preparer = analyst_user(username="june-preparer", first_name="Grace", last_name="Preparer")
+        release = june_2021(preparer)
+        issue(preparer, release, "draft", D(2020, 7, 10), "First draft presented to the Panel")
+        issue(
+            preparer,
+            release,
+            "baseline",
+            D(2020, 7, 24),
+            "Version baselined by the Panel.",
+            baseline_scope="system",
+            panel_decision="Baselined the system scope.",
+            panel_meeting_date=D(2020, 7, 17),
+        )
+        yield release.pk
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def june(analyst):
-    release = june_2021(analyst)
-    issue(analyst, release, "draft", D(2020, 7, 10), "First draft presented to the Panel")
-    issue(
-        analyst,
-        release,
-        "baseline",
-        D(2020, 7, 24),
-        "Version baselined by the Panel.",
-        baseline_scope="system",
-        panel_decision="Baselined the system scope.",
-        panel_meeting_date=D(2020, 7, 17),
-    )
-    return release
+def june(_june, db):
+    return Release.objects.get(pk=_june)
 
 
 @pytest.fixture
@@ -346,7 +356,9 @@ def test_a_version_page_issues_the_same_number_of_queries_for_5_and_200_modifica
 def test_the_version_list_and_comparison_issue_the_same_number_of_queries_for_2_and_5_versions(
     analyst, panel_client, versions
 ):
-    release = make_release(analyst, slug=f"versions-{versions}")
+    release = make_release(
+        analyst, slug=f"versions-{versions}", name=f"Versions {versions} Release"
+    )
     for n in range(versions):
         issue(analyst, release, "draft", D(2029, 1, 1 + n), f"Draft {n}")
     # session, user with roles, the release with its versions (no query per version), and for
