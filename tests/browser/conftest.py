@@ -32,6 +32,10 @@ from django.core.management.color import no_style
 from django.db import connection
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# Full-page screenshots of every page checked, to look at (`make test SCREENSHOTS=1`): off by
+# default, as encoding them was half the CPU of the browser tests. A page axe fails on is always
+# saved.
+SAVE_SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Recreated after each flush by the post_migrate signal, or not wanted (sessions, admin log).
 DUMP_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
@@ -162,6 +166,12 @@ class Visitor:
         for old in SCREENSHOTS.glob(f"{self.name}-*.png"):
             old.unlink()
 
+    def screenshot(self, slug):
+        """Save a full-page screenshot of the current page under artifacts/screenshots/."""
+        self.page.screenshot(
+            path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug[:60]}.png"), full_page=True
+        )
+
     @property
     def path(self):
         """The current page's path and query, without the live server's address."""
@@ -234,14 +244,16 @@ class Visitor:
         return download.suggested_filename, Path(download.path()).read_bytes()
 
     def check(self, label=None):
-        """Run axe on the current page (zero violations) and save a full-page screenshot."""
+        """Run axe on the current page (zero violations); save a full-page screenshot when
+        SCREENSHOTS=1 or when axe finds a violation."""
         self.shots += 1
         slug = label or re.sub(r"[^A-Za-z0-9.]+", "_", self.path).strip("_") or "home"
-        self.page.screenshot(
-            path=str(SCREENSHOTS / f"{self.name}-{self.shots:02d}-{slug[:60]}.png"), full_page=True
-        )
+        if SAVE_SCREENSHOTS:
+            self.screenshot(slug)
         results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         violations = results.response["violations"]
+        if violations and not SAVE_SCREENSHOTS:
+            self.screenshot(slug)
         assert not violations, f"axe on {self.page.url}:\n" + results.generate_report()
         return self.page
 

@@ -11,7 +11,7 @@ NARROW = {"width": 320, "height": 900}
 
 
 def check_both_widths(visitor, label):
-    """axe and a screenshot at 1280px, then at 320px."""
+    """axe (and a screenshot with SCREENSHOTS=1) at 1280px, then at 320px."""
     visitor.check(label)
     visitor.page.set_viewport_size(NARROW)
     visitor.check(f"{label}-320")

@@ -1,6 +1,7 @@
-"""Every kind of page, reached by clicking as a user would, checked by axe and screenshotted:
-an analyst opens each list, document and edit form (and a few forms with mistakes in them); a Panel
-member reads the same pages and finds no control that would change anything."""
+"""Every kind of page, reached by clicking as a user would, checked by axe (and screenshotted
+with SCREENSHOTS=1): an analyst opens each list, document and edit form (and a few forms with
+mistakes in them); a Panel member reads the same pages and finds no control that would change
+anything."""
 
 import re
 
