@@ -90,8 +90,8 @@ test-run: system-deps venv lint
 ifeq ($(strip $(PYTEST_ARGS)),)
 	@browser_log="$$(mktemp)"; \
 	$(VENV)/bin/pytest tests/browser $(RANDOM_ORDER) >"$$browser_log" 2>&1 & browser=$$!; \
-	$(VENV)/bin/pytest -n auto --dist loadfile --ignore=tests/browser $(RANDOM_ORDER); suite=$$?; \
-	wait $$browser; browser_status=$$?; \
+	suite=0; $(VENV)/bin/pytest -n auto --dist loadfile --ignore=tests/browser $(RANDOM_ORDER) || suite=$$?; \
+	browser_status=0; wait $$browser || browser_status=$$?; \
 	echo "--- the browser tests, run at the same time in a process of their own ---"; \
 	cat "$$browser_log"; rm -f "$$browser_log"; \
 	[ $$suite -eq 0 ] && [ $$browser_status -eq 0 ]
