@@ -5,28 +5,41 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from modifications import services as register
 from modifications.models import Modification
+from releases.models import Release
 from releases.rid import services as rid_services
+from tests.factories import analyst_user
 from tests.releases.rid_data import june_2021
 
 D = datetime.date
 
 
+@pytest.fixture(scope="module")
+def _june(django_db_setup, django_db_blocker):
+    """June 2021 with versions 0.1 and 1.0 issued, once for the module (each test runs in a
+    savepoint inside; the module's transaction is rolled back at its end)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        preparer = analyst_user(username="june-preparer")
+        release = june_2021(preparer)
+        for kind, day, text in [("draft", 10, "First draft"), ("issued", 24, "Second")]:
+            rid_services.rid_issue_version(
+                unreviewed_reason="Issued in a test without review.",
+                actor=preparer,
+                release=release,
+                kind=kind,
+                date=D(2020, 7, day),
+                changes=text,
+            )
+        yield release.pk
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def june(analyst):
-    release = june_2021(analyst)
-    for kind, day, text in [("draft", 10, "First draft"), ("issued", 24, "Second")]:
-        rid_services.rid_issue_version(
-            unreviewed_reason="Issued in a test without review.",
-            actor=analyst,
-            release=release,
-            kind=kind,
-            date=D(2020, 7, day),
-            changes=text,
-        )
-    return release
+def june(_june, db):
+    return Release.objects.get(pk=_june)
 
 
 def export(*args):

@@ -10,13 +10,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from modifications import services as register
 from modifications.models import Event, Modification
 from releases import services
-from releases.models import RidReview, SecasCostLine
+from releases.models import Release, RidReview, SecasCostLine
 from releases.rid import forms as rid_forms
 from releases.rid import services as rid_services
 from tests.factories import analyst_user
@@ -26,18 +27,28 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _june(django_db_setup, django_db_blocker):
+    """June 2021 with its draft 0.1 issued (a PDF render), once for the module: each test runs
+    in a savepoint inside, and the module's transaction is rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        preparer = analyst_user(username="june-preparer", first_name="Grace", last_name="Preparer")
+        release = june_2021(preparer)
+        rid_services.rid_issue_version(
+            unreviewed_reason="Issued in a test without review.",
+            actor=preparer,
+            release=release,
+            kind="draft",
+            date=D(2020, 7, 10),
+            changes="First draft presented to the Panel to be baselined",
+        )
+        yield release.pk
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def june(analyst):
-    release = june_2021(analyst)
-    rid_services.rid_issue_version(
-        unreviewed_reason="Issued in a test without review.",
-        actor=analyst,
-        release=release,
-        kind="draft",
-        date=D(2020, 7, 10),
-        changes="First draft presented to the Panel to be baselined",
-    )
-    return release
+def june(_june, db):
+    return Release.objects.get(pk=_june)
 
 
 @pytest.fixture
