@@ -550,7 +550,28 @@ class GlossaryEntry(PrintableTextMixin, models.Model):
 
 
 class ImmutableVersionError(Exception):
-    """Raised when something tries to change or delete an issued RID version."""
+    """Raised when something tries to change or delete an issued RID version or OPSG paper."""
+
+
+class InsertOnly:
+    """A frozen record (an issued RID version, an issued OPSG paper): saved once, never changed
+    or deleted. save() of an existing row and delete() raise ImmutableVersionError naming the
+    record (frozen_label()); database triggers refuse it too (releases migrations 0002, 0006,
+    0009)."""
+
+    def frozen_label(self):
+        """How the error names the record, e.g. "Version 8.0"."""
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableVersionError(
+                f"{self.frozen_label()} has been issued and cannot be changed."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError(f"{self.frozen_label()} has been issued and cannot be deleted.")
 
 
 class RidVersionKind(models.TextChoices):
@@ -568,7 +589,7 @@ class BaselineScope(models.TextChoices):
     FULL = "full", "Full scope"
 
 
-class RidVersion(PrintableTextMixin, models.Model):
+class RidVersion(InsertOnly, PrintableTextMixin, models.Model):
     """An issued version of a release's RID: frozen content, PDF bytes and hash.
 
     Rows are insert-only: the application never updates or deletes them and database triggers
@@ -640,19 +661,11 @@ class RidVersion(PrintableTextMixin, models.Model):
     def __str__(self):
         return f"{self.release_id} v{self.number}"
 
-    def save(self, *args, **kwargs):
-        """Insert only: an issued version is never changed (the database refuses it too)."""
-        if not self._state.adding:
-            raise ImmutableVersionError(
-                f"Version {self.number} has been issued and cannot be changed."
-            )
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("releases:rid_version", args=[self.release.slug, self.number])
 
-    def delete(self, *args, **kwargs):
-        raise ImmutableVersionError(f"Version {self.number} has been issued and cannot be deleted.")
+    def frozen_label(self):
+        return f"Version {self.number}"
 
     @property
     def number(self):
@@ -937,7 +950,7 @@ class RenderJob(models.Model):
         return self.status in (RenderJobStatus.QUEUED, RenderJobStatus.RUNNING)
 
 
-class IssuedPaper(models.Model):
+class IssuedPaper(InsertOnly, models.Model):
     """An OPSG paper as issued (sent to the OPSG): its frozen content (the Paper value as JSON),
     PDF bytes and their SHA-256. The paper it was issued from may be edited later; an issue is
     never rebuilt.
@@ -975,21 +988,11 @@ class IssuedPaper(models.Model):
     def __str__(self):
         return f"{self.reference} issue {self.number}"
 
-    def save(self, *args, **kwargs):
-        """Insert only: an issued paper is never changed (the database refuses it too)."""
-        if not self._state.adding:
-            raise ImmutableVersionError(
-                f"Issue {self.number} of {self.reference} has been issued and cannot be changed."
-            )
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("releases:issued_paper", args=[self.paper_id, self.number])
 
-    def delete(self, *args, **kwargs):
-        raise ImmutableVersionError(
-            f"Issue {self.number} of {self.reference} has been issued and cannot be deleted."
-        )
+    def frozen_label(self):
+        return f"Issue {self.number} of {self.reference}"
 
 
 # Watching releases and being told by email (releases/watch/) ---------------------------------
