@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from secrelease.edits import check_edit_token
-from secrelease.text import long_date, quoted_label
+from secrelease.text import long_date, person_name, quoted_label
 from secrelease.validators import validate_plausible_date
 
 from . import catalogue, lifecycle
@@ -113,10 +113,6 @@ def row_key(instance):
     return f"{instance._meta.label_lower}:{instance.pk}"
 
 
-def _person(user):
-    return (user.get_full_name() or user.get_username()) if user else "Someone"
-
-
 def _change_text(model, field, pair):
     try:
         label = str(model._meta.get_field(field).verbose_name)
@@ -155,7 +151,7 @@ def edit_conflict_sentence(instance, subject=None):
         shown.append(f"and {len(changes) - 6} more")
     what = "; ".join(shown) if shown else event.summary
     return (
-        f"{_person(event.actor)} changed this on {long_date(at.date())} at {at:%H:%M}, after "
+        f"{person_name(event.actor)} changed this on {long_date(at.date())} at {at:%H:%M}, after "
         f"you opened the form: {what}. {keep}"
     )
 

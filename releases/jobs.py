@@ -33,6 +33,7 @@ from django.views.decorators.http import require_safe
 
 from secrelease.edits import edit_token
 from secrelease.roles import can_read, is_analyst
+from secrelease.text import person_name
 
 from .models import Release, RenderJob, RenderJobKind, RenderJobStatus, UpdatePaper
 from .paper import services as paper_services
@@ -286,7 +287,7 @@ def _issue(job):
     if operation == "approve":
         review = RidReview.objects.select_related("submitted_by").get(pk=params["review"])
         version = rid_services.rid_review_approve(actor=job.requested_by, review=review)
-        who = review.submitted_by.get_full_name() or review.submitted_by.username
+        who = person_name(review.submitted_by)
         return version, (
             f"Version {version.number} of the {release.name} RID is approved and issued as "
             f"{who} prepared it; its content and PDF are now frozen."

@@ -19,3 +19,11 @@ def quoted_label(reference, title, suffix=""):
     """("MP106", "Title", " (part A)") -> "MP106 ‘Title’ (part A)": the reference followed by
     the title in curly single quotes, as the seeds write scope items."""
     return f"{reference} \u2018{title}\u2019{suffix}"
+
+
+def person_name(user, nobody="Someone"):
+    """How a page or a message names a user: their full name, else their username; `nobody`
+    (str) when there is no user (a change made by a command, a deleted account)."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.get_username()

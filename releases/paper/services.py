@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from modifications import services as register
 from secrelease.edits import check_edit_token
-from secrelease.text import long_date
+from secrelease.text import long_date, person_name
 
 from ..models import (
     CLASSIFICATION_RANK,
@@ -261,13 +261,6 @@ def paper_check_classification(paper):
 # Issuing: a paper as sent, frozen --------------------------------------------------------------
 
 
-def paper_issue_check(*, paper):
-    """What paper_issue would refuse, checked before it is queued for the worker (so that the
-    analyst reads it at once): a paper less restricted than a release it covers. Raises
-    ValidationError."""
-    paper_check_classification(paper)
-
-
 def _changed_since_asked(paper):
     event = register.last_change(paper)
     if event is None:
@@ -276,9 +269,8 @@ def _changed_since_asked(paper):
             "issue it again."
         )
     at = timezone.localtime(event.at)
-    who = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "Someone"
     return (
-        f"The paper changed after you asked to issue it: {who} changed it on "
+        f"The paper changed after you asked to issue it: {person_name(event.actor)} changed it on "
         f"{long_date(at.date())} at {at:%H:%M}. Nothing was issued: check the paper, then issue "
         "it again."
     )

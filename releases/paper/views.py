@@ -194,7 +194,7 @@ def paper_issue(request, pk):
                 messages.error(request, message)
         return redirect("releases:paper_detail", pk=paper.pk)
     try:
-        services.paper_issue_check(paper=paper)
+        services.paper_check_classification(paper)  # refused at once, before queuing
         job = jobs.queue_paper_issue(request, paper=paper, note=form.cleaned_data["note"])
     except ValidationError as exc:
         for message in exc.messages:

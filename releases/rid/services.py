@@ -12,7 +12,7 @@ from django.utils import timezone
 from modifications import services as register
 from modifications.models import Decision, Event, Modification
 from modifications.references import ReferenceError, parse_modification_reference
-from secrelease.text import long_date
+from secrelease.text import long_date, person_name
 
 from .. import services as release_services
 from ..models import (
@@ -568,7 +568,7 @@ def rid_review_submit(
     )
     pending = rid_pending_review(release)
     if pending is not None:
-        who = pending.submitted_by.get_full_name() or pending.submitted_by.username
+        who = person_name(pending.submitted_by)
         raise ValidationError(
             f"{who} submitted version {pending.number} for review on "
             f"{long_date(timezone.localdate(pending.submitted_at))}: it must be approved, sent "
@@ -705,7 +705,7 @@ def _approval_checked(actor, review):
     review = _pending_for_review(actor, review, "review it")
     release = Release.objects.select_for_update().get(pk=review.release_id)
     if rid_value_hash(build_rid(release)) != review.rid_hash:
-        who = review.submitted_by.get_full_name() or review.submitted_by.username
+        who = person_name(review.submitted_by)
         raise ValidationError(
             f"The register has changed since {who} submitted version {review.number} for review "
             f"on {long_date(timezone.localdate(review.submitted_at))}: the RID is no longer the "
@@ -746,7 +746,7 @@ def rid_review_return(*, actor, review, comments):
         subject=review.release,
         action="rid.review_returned",
         summary=f"RID version {review.number} of {review.release.name} sent back to "
-        f"{review.submitted_by.get_full_name() or review.submitted_by.username}",
+        f"{person_name(review.submitted_by)}",
         reason=comments,
         data={"review": review.pk, "version": review.number},
     )

@@ -37,6 +37,7 @@ from secrelease import caching
 from secrelease.caching import cached_page, role_of
 from secrelease.forms import apply_service_errors
 from secrelease.roles import analyst_required, can_read, is_analyst
+from secrelease.text import person_name
 
 from .. import jobs
 from ..models import (
@@ -339,10 +340,6 @@ def rid_issue(request, slug):
 # -- review (analysts) -------------------------------------------------------------------------
 
 
-def _analyst_name(user):
-    return user.get_full_name() or user.username
-
-
 @analyst_required
 @require_POST
 def rid_review_submit(request, slug):
@@ -465,7 +462,7 @@ def rid_review_return(request, slug, pk):
         else:
             messages.success(
                 request,
-                f"Version {review.number} is sent back to {_analyst_name(review.submitted_by)}.",
+                f"Version {review.number} is sent back to {person_name(review.submitted_by)}.",
             )
             return redirect("releases:rid_review", release.slug, review.pk)
     return _review_page(request, release, review, return_form=form, status=200)
