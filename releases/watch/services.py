@@ -338,6 +338,7 @@ def _message(user, subject, body, connection):
     )
 
 
+SENT = "sent"
 REFUSED = "refused"
 LATER = "later"
 SERVER = "server"
@@ -366,7 +367,7 @@ def mail_failure(exc):
 
 
 def _send(message, notifications, now):
-    """Send one email for `notifications` (locked rows) and record what happened: "sent", or
+    """Send one email for `notifications` (locked rows) and record what happened: SENT, or
     the mail_failure of the error (REFUSED: refused_at and the error recorded; LATER, SERVER:
     the error recorded, the notifications stay due), with the error text ("" when sent).
     Never raises for a mail error."""
@@ -390,10 +391,10 @@ def _send(message, notifications, now):
             rows.update(error=error)
         return outcome, error
     rows.update(sent_at=now, error="")
-    return "sent", ""
+    return SENT, ""
 
 
-COUNTED_AS = {"sent": "sent", REFUSED: "refused", LATER: "deferred", SERVER: "deferred"}
+COUNTED_AS = {SENT: "sent", REFUSED: "refused", LATER: "deferred", SERVER: "deferred"}
 
 
 def _counted(counts, outcome, error):
@@ -452,7 +453,7 @@ def notifications_send(*, now=None):
                     "s" if len(due) > 1 else ""
                 )
                 outcome, error = _send(_message(user, subject, body, connection), due, now)
-                if outcome in ("sent", REFUSED):
+                if outcome in (SENT, REFUSED):
                     prefs.last_digest_on = today
                     prefs.save(update_fields=["last_digest_on"])
                 stop = _counted(counts, outcome, error)
