@@ -215,12 +215,17 @@ class TimelineRow:
     end_date: datetime.date | None = None  # a window (schema 3): "1 Jun 21 - 30 Jul 21"
 
     @property
+    def when_dates(self):
+        """The dates as the RID writes them: ('1 Jun 21',), or ('1 Jun 21', '30 Jul 21') for a
+        window; the table keeps each on one line and wraps a window between them."""
+        if self.end_date and self.end_date != self.date:
+            return (short_date(self.date), short_date(self.end_date))
+        return (short_date(self.date),)
+
+    @property
     def when(self):
         """The date as the RID writes it: '1 Jun 21', or '1 Jun 21 - 30 Jul 21' for a window."""
-        text = short_date(self.date)
-        if self.end_date and self.end_date != self.date:
-            text += f" - {short_date(self.end_date)}"
-        return text
+        return " - ".join(self.when_dates)
 
 
 @dataclass(frozen=True)

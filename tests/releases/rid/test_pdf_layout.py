@@ -14,12 +14,15 @@ from django.core.exceptions import ValidationError
 
 from modifications import services as register
 from releases import services
-from releases.models import DccImpact, PartyImpact, Release
+from releases.models import DccImpact, PartyImpact, Release, TimelineEvent
 from releases.rid import render
 from releases.rid.document import build_rid
 from secrelease import printable
 from tests.factories import make_release
 from tests.releases.rid_data import dcc_system_release
+
+# About the PDF: its documents are laid out by WeasyPrint (tests/conftest.py).
+pytestmark = pytest.mark.pdf
 
 D = datetime.date
 A4_WIDTH = 595.276
@@ -98,15 +101,45 @@ def test_long_words_and_urls_wrap_inside_their_cell(analyst):
         area="Operational changes",
         summary=f"The DCC will publish {name} at {url} before go-live.",
     )
-    pdf_bytes = render.render_rid_pdf(build_rid(release))
+    widest = max(
+        x_max for _text, _x_min, x_max in _words(render.render_rid_pdf(build_rid(release)))
+    )
+    assert widest <= A4_WIDTH - RIGHT_MARGIN + 1
+
+
+def _words(pdf_bytes):
+    """[(text, xMin, xMax)] of every word of the PDF (pdftotext -bbox), in reading order."""
     xml = subprocess.run(
         ["pdftotext", "-bbox", "-", "-"], input=pdf_bytes, capture_output=True, check=True
     ).stdout.decode()
-    words = ElementTree.fromstring(
+    root = ElementTree.fromstring(
         re.sub(r"<!DOCTYPE[^>]*>", "", xml).replace(' xmlns="http://www.w3.org/1999/xhtml"', "")
-    ).iter("word")
-    widest = max(float(w.get("xMax")) for w in words)
-    assert widest <= A4_WIDTH - RIGHT_MARGIN + 1
+    )
+    return [(w.text, float(w.get("xMin")), float(w.get("xMax"))) for w in root.iter("word")]
+
+
+def test_a_timeline_window_wraps_between_its_dates_inside_the_date_column(analyst):
+    """The tables have fixed column widths (print.css): a window ("1 Sep 31 - 30 Nov 31") is
+    wider than the Date column, so it wraps between its two dates, never over the Event."""
+    release = make_release(analyst, name="Window 2031 SEC Release", slug="window-2031")
+    services.release_part_save(
+        actor=analyst,
+        release=release,
+        model=TimelineEvent,
+        date=D(2031, 9, 1),
+        end_date=D(2031, 11, 30),
+        event="User Integration Testing",
+        notes="",
+    )
+    words = _words(render.render_rid_pdf(build_rid(release)))
+    event_header = next(i for i, w in enumerate(words) if w[0] == "Event")
+    event_left = words[event_header][1]
+    start = next(i for i, w in enumerate(words) if w[0] == "Sep" and i > event_header)
+    window = words[start - 1 : start + 6]
+    assert [w[0] for w in window] == ["1", "Sep", "31", "-", "30", "Nov", "31"]
+    assert all(x_max < event_left for _text, _x_min, x_max in window)
+    # The second date starts a line of its own, at the column's left edge.
+    assert words[start + 3][1] == pytest.approx(window[0][1], abs=0.5)
 
 
 def test_a_row_taller_than_a_page_keeps_its_table_header_on_every_page(analyst):

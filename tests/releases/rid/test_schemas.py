@@ -12,6 +12,9 @@ from django.template.loader import render_to_string
 from releases.rid import render
 from releases.rid.document import SCHEMA, UPGRADES, Rid, upgrade
 
+# About the PDF: its documents are laid out by WeasyPrint (tests/conftest.py).
+pytestmark = pytest.mark.pdf
+
 SCHEMAS = Path(__file__).parent / "schemas"
 
 
@@ -96,4 +99,8 @@ def test_earlier_timeline_rows_upgrade_to_single_days_and_schema_3_windows_rende
     window = next(row for row in new.timeline if row.end_date)
     assert window.when == "1 Mar 21 - 30 Apr 21"
     html = render_to_string("releases/rid/_document.html", {"rid": new})
-    assert "1 Mar 21 - 30 Apr 21" in html
+    # Each date stays on one line; a narrow Date column wraps the window between them.
+    assert (
+        '<span class="rid-nowrap">1 Mar 21</span> - <span class="rid-nowrap">30 Apr 21</span>'
+        in html
+    )
