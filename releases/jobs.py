@@ -35,9 +35,10 @@ from secrelease.edits import edit_token
 from secrelease.roles import can_read, is_analyst
 from secrelease.text import person_name
 
+from . import pdf
 from .models import Release, RenderJob, RenderJobKind, RenderJobStatus, UpdatePaper
 from .paper import services as paper_services
-from .pdf import PRINT_CSS, render_pdf
+from .pdf import PRINT_CSS
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +256,7 @@ def run_job(job_id):
                 "and PDF are now frozen.",
             }
         else:
-            job.pdf = render_pdf(job.source)
+            job.pdf = pdf.render_pdf(job.source)
             job.pdf_sha256 = hashlib.sha256(job.pdf).hexdigest()
             job.source = ""
         job.status = RenderJobStatus.READY

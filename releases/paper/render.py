@@ -2,7 +2,8 @@
 
 from django.template.loader import render_to_string
 
-from ..pdf import AUTHOR, css_string, render_pdf
+from .. import pdf
+from ..pdf import AUTHOR, css_string
 
 
 def paper_print_html(value):
@@ -21,4 +22,4 @@ def paper_print_html(value):
 
 
 def paper_pdf_bytes(value):
-    return render_pdf(paper_print_html(value))
+    return pdf.render_pdf(paper_print_html(value))

@@ -6,8 +6,9 @@ from django.utils.safestring import mark_safe
 
 from secrelease import caching
 
+from .. import pdf
 from ..models import RidVersion
-from ..pdf import AUTHOR, PRINT_CSS, css_string, render_document, render_pdf
+from ..pdf import AUTHOR, PRINT_CSS, css_string
 from .document import Rid
 
 
@@ -76,12 +77,12 @@ def render_rid_pdf(rid, *, diff=None):
     """The PDF of a Rid value; with `diff` (a RidDiff), a comparison copy: "Appendix 3: Changes
     since version N" is appended and listed in the Contents, and the cover and the running header
     of every page say it is a comparison copy, not an issued version."""
-    return render_pdf(render_rid_html(rid, diff=diff))
+    return pdf.render_pdf(render_rid_html(rid, diff=diff))
 
 
 def render_rid(rid):
     """(PDF bytes, the Rid with the page number of each of its Contents entries), from one
     layout: an issued version stores both, so its web page shows the Contents page numbers of
     its PDF."""
-    pdf_bytes, anchors = render_document(render_rid_html(rid))
+    pdf_bytes, anchors = pdf.render_document(render_rid_html(rid))
     return pdf_bytes, rid.with_pages(anchors)

@@ -25,6 +25,7 @@ from releases.paper.render import paper_pdf_bytes, paper_print_html
 from releases.policy import asof
 from releases.rid import services as rid_services
 from secrelease.history import recorded_at
+from tests import demo_dump
 from tests.factories import make_modification, make_release
 from tests.fidelity import OPSG_PAPER_SEED, fidelity, missing_words
 
@@ -451,6 +452,7 @@ def test_paper_update_changes_texts_adds_and_removes_sections_and_records_it(ana
 # Page, PDF and export ---------------------------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_the_pdf_is_tagged_with_title_author_running_header_and_page_numbers(
     analyst, world, tmp_path, caplog
 ):
@@ -518,12 +520,16 @@ def test_export_command_renders_a_stored_paper_and_refuses_unknown_ones(analyst,
 # Fidelity to the seed, from the demo data ------------------------------------------------------
 
 
+@pytest.mark.pdf
 def test_the_demo_paper_as_of_26_may_2020_reproduces_the_seed_on_the_page_and_in_the_pdf(
-    analyst, tmp_path
+    demo_dump_path, tmp_path
 ):
+    from django.contrib.auth import get_user_model
+
     from fixtures.opsg_paper import create_opsg_paper
 
-    call_command("load_demo", verbosity=0)
+    demo_dump.load(demo_dump_path)
+    analyst = get_user_model().objects.get(username="analyst")
     stored = create_opsg_paper(actor=analyst)
     assert create_opsg_paper(actor=analyst) == stored, "idempotent"
     paper = build(stored)

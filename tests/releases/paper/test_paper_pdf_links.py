@@ -5,12 +5,16 @@ passes the independent PDF/UA-1 checker the RID passes."""
 import io
 
 import page as page_validation
+import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
 from modifications import services as register
 from releases.paper.render import paper_pdf_bytes
 from tests.releases.paper.test_paper import build, make_paper, world  # noqa: F401
+
+# About the PDF: its documents are laid out by WeasyPrint (tests/conftest.py).
+pytestmark = pytest.mark.pdf
 
 
 def uris(pdf_bytes):

@@ -23,6 +23,9 @@ from releases.rid.checks import rid_findings
 from releases.rid.document import build_rid
 from tests.releases import rid_data as data
 
+# About the PDF: its documents are laid out by WeasyPrint (tests/conftest.py).
+pytestmark = pytest.mark.pdf
+
 D = datetime.date
 
 # Sentences of the June 2021 seed a release's data must ask for before they are printed.

@@ -3,17 +3,19 @@ history, what each version held, the drafted Changes texts, and the share of the
 that version 8.0 reproduces in order, as a web page and as PDF text (tests/fidelity.py)."""
 
 import datetime
-import os
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from releases.models import Release
 from releases.rid import services as rid_services
 from releases.rid.document import Rid
+from tests import demo_dump
 from tests.fidelity import RID_V8_SEED, fidelity, missing_words
+
+# About the PDF: its documents are laid out by WeasyPrint (tests/conftest.py).
+pytestmark = pytest.mark.pdf
 
 SEED = RID_V8_SEED
 D = datetime.date
@@ -52,11 +54,11 @@ SEED_HISTORY = [
 
 
 @pytest.fixture(scope="module")
-def _demo(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this module's tests (each runs in a savepoint inside) and
-    rolled back at the end of the module."""
+def _demo(demo_dump_path, django_db_blocker):
+    """The demo (as load_demo makes it, from its dump), loaded once for this module's tests
+    (each runs in a savepoint inside) and rolled back at the end of the module."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=open(os.devnull, "w"))
+        demo_dump.load(demo_dump_path)
         yield
         transaction.set_rollback(True)
 

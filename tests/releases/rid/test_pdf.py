@@ -22,9 +22,12 @@ from tests.releases.rid_data import june_2021
 
 D = datetime.date
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("pdfinfo"), reason="poppler-utils (pdfinfo, pdftotext) not installed"
-)
+pytestmark = [
+    pytest.mark.pdf,
+    pytest.mark.skipif(
+        not shutil.which("pdfinfo"), reason="poppler-utils (pdfinfo, pdftotext) not installed"
+    ),
+]
 
 
 def run(tool, pdf_bytes, *args):

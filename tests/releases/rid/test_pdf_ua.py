@@ -17,6 +17,9 @@ from releases.rid.document import build_rid
 from tests.factories import analyst_user
 from tests.releases.rid_data import dcc_system_release
 
+# About the PDF: its documents are laid out by WeasyPrint (tests/conftest.py).
+pytestmark = pytest.mark.pdf
+
 D = datetime.date
 
 

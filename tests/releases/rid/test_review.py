@@ -337,6 +337,7 @@ def test_a_newer_to_older_comparison_is_put_in_order_and_said_plainly(client, ju
     assert "Changes from version 0.1 to version 1.0" in html
 
 
+@pytest.mark.pdf
 def test_the_comparison_pdf_says_it_is_a_comparison_copy_on_its_cover_every_page_and_contents(
     panel_client, june, analyst, tmp_path
 ):

@@ -11,9 +11,8 @@ from django.urls import reverse
 
 from modifications import services as register
 from modifications.models import Modification
-from releases import services
+from releases import pdf, services
 from releases.models import Classification, Release, RidVersion
-from releases.rid import render
 from releases.rid import services as rid_services
 from tests.factories import analyst_user, make_release
 from tests.releases.rid_data import june_2021, release_of_size
@@ -247,7 +246,7 @@ def test_the_stored_pdf_is_served_with_its_hash_as_etag_without_rendering(
     def no_rendering(*args, **kwargs):
         raise AssertionError("a stored version must not be rendered again")
 
-    monkeypatch.setattr(render, "render_document", no_rendering)
+    monkeypatch.setattr(pdf, "render_document", no_rendering)
     version = june.rid_versions.get(major=1, minor=0)
     response = client.get(url("rid_version_pdf", june, "1.0"))
     assert response.status_code == 200
@@ -299,6 +298,7 @@ def test_the_comparison_defaults_to_the_latest_version_and_the_one_before(client
     assert response.context["to_number"] == "1.0"
 
 
+@pytest.mark.pdf
 def test_the_comparison_can_be_appended_to_the_pdf(panel_client, june):
     response = panel_client.get(url("rid_diff", june) + "?from=0.1&to=1.0&format=pdf")
     assert response["Content-Type"] == "application/pdf"
