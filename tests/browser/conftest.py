@@ -7,9 +7,8 @@ Database: each browser test runs against the live server in a transactional test
 flushed afterwards. The rows the migrations create (the role groups, the SEC document catalogue)
 are put back before each test. (Django's `serialized_rollback` cannot do it here: it keeps its copy
 on the connection object, and under Playwright's sync API the test sees another connection object.)
-The demo data is loaded through `load_demo` once per session (~20 s: it replays the history and
-renders fifteen RID PDFs), dumped to JSON, and reloaded with `loaddata` (~2 s) for every later test
-that asks for it.
+The demo data is loaded from the JSON dump of what `load_demo` makes (tests/demo_dump.py: made
+once for all test processes) with `loaddata` (~2 s) for every test that asks for it.
 
 Browser: one Chromium profile per test whose preferences save PDFs instead of opening them in the
 built-in viewer, so that a click on "Download PDF" is a Playwright download, as for a user whose
@@ -27,9 +26,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps
 from django.core import serializers
-from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
+
+from tests import demo_dump
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 # Full-page screenshots of every page checked, to look at (`make test SCREENSHOTS=1`): off by
@@ -37,8 +37,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 # saved.
 SAVE_SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-# Recreated after each flush by the post_migrate signal, or not wanted (sessions, admin log).
-DUMP_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
 NOT_RESTORED = {"contenttypes.ContentType", "auth.Permission", "sessions.Session", "admin.LogEntry"}
 # Words that start the name of a link or button that changes something.
 EDIT_WORDS = re.compile(
@@ -52,6 +51,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The browser tests' test databases are their own (test_<name>[_gwN]_browser), so that
+    they can run while the rest of the suite runs on the same server."""
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    test = settings_dict.setdefault("TEST", {})
+    test["NAME"] = f"{test.get('NAME') or 'test_' + settings_dict['NAME']}_browser"
 
 
 @pytest.fixture(scope="session")
@@ -134,26 +144,10 @@ def page(context):
     return context.pages[0] if context.pages else context.new_page()
 
 
-@pytest.fixture(scope="session")
-def _demo_dump(tmp_path_factory):
-    return tmp_path_factory.mktemp("demo") / "demo.json"
-
-
 @pytest.fixture
-def demo(transactional_db, _demo_dump):
-    """The real demo data, loaded through the services as `make run` does (once per session,
-    then reloaded from its JSON dump)."""
-    if _demo_dump.exists():
-        call_command("loaddata", str(_demo_dump), verbosity=0)
-    else:
-        call_command("load_demo", verbosity=0)
-        call_command(
-            "dumpdata",
-            natural_foreign=True,
-            exclude=DUMP_EXCLUDE,
-            output=str(_demo_dump),
-            verbosity=0,
-        )
+def demo(demo_dump_path, transactional_db):
+    """The real demo data, as `load_demo` (`make run`) makes it, loaded from its JSON dump."""
+    demo_dump.load(demo_dump_path)
 
 
 class Visitor:
@@ -253,7 +247,8 @@ class Visitor:
         slug = label or re.sub(r"[^A-Za-z0-9.]+", "_", self.path).strip("_") or "home"
         if SAVE_SCREENSHOTS:
             self.screenshot(slug)
-        results = self.axe.run(self.page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        # Only the violations in full: axe skips the details of what passed (~25% of its time).
+        results = self.axe.run(self.page, options=AXE_OPTIONS)
         violations = results.response["violations"]
         if violations and not SAVE_SCREENSHOTS:
             self.screenshot(slug)
