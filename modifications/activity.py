@@ -15,6 +15,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 
+from .models import Impacts
+
 NO_REASON = "No reason given"
 
 
@@ -105,6 +107,18 @@ def _summary(event):
     return event.summary
 
 
+@cache
+def _field_order(model):
+    """{field name: position} for listing a model's changed fields: the order they are declared
+    in, with the impact fields (declared once on the abstract models.Impacts, which Django lists
+    first) after the model's own, where its forms show them."""
+    fields = [f.name for f in model._meta.get_fields()]
+    if issubclass(model, Impacts):
+        shared = {f.name for f in Impacts._meta.get_fields()}
+        fields = [n for n in fields if n not in shared] + [n for n in fields if n in shared]
+    return {name: i for i, name in enumerate(fields)}
+
+
 def activity_row(event):
     """Event -> ActivityRow. The subject model comes from the Event's content type (cached by
     Django, no query)."""
@@ -113,7 +127,7 @@ def activity_row(event):
         if event.subject_type_id
         else None
     )
-    order = {f.name: i for i, f in enumerate(model._meta.get_fields())} if model else {}
+    order = _field_order(model) if model else {}
     pairs = [
         (name, pair)
         for name, pair in (event.changes or {}).items()

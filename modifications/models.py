@@ -96,23 +96,36 @@ class ImpactValue(models.TextChoices):
     TBC = "tbc", "TBC"
 
 
-#: The impact fields a Modification and a part of it in a release (releases.ScopeItem with
-#: own_impacts) both have: DCC Systems (DUIS, GBCS, CH firmware, each with a TBC footnote) and
-#: the SEC Parties (domain.md 3.4). The one list the services and forms of both apps use.
-IMPACT_FIELDS = [
-    "impacts_dcc_systems",
-    "duis_impact",
-    "duis_footnote",
-    "gbcs_impact",
-    "gbcs_footnote",
-    "ch_firmware_impact",
-    "ch_firmware_footnote",
-    "impacts_suppliers",
-    "impacts_electricity_networks",
-    "impacts_gas_networks",
-    "impacts_other_sec_parties",
-    "impacts_dcc",
-]
+class Impacts(models.Model):
+    """The impact fields a Modification and a part of it in a release (releases.ScopeItem with
+    own_impacts) both have: DCC Systems (DUIS, GBCS, CH firmware, each with a TBC footnote) and
+    the SEC Parties (domain.md 3.4). Declared once here; IMPACT_FIELDS names them."""
+
+    impacts_dcc_systems = models.BooleanField("Impacts DCC Systems", default=False)
+    duis_impact = models.CharField(
+        "Impacts DUIS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    duis_footnote = models.CharField("DUIS footnote", max_length=300, blank=True)
+    gbcs_impact = models.CharField(
+        "Impacts GBCS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    gbcs_footnote = models.CharField("GBCS footnote", max_length=300, blank=True)
+    ch_firmware_impact = models.CharField(
+        "Impacts CH firmware", max_length=3, choices=ImpactValue, default=ImpactValue.NO
+    )
+    ch_firmware_footnote = models.CharField("CH firmware footnote", max_length=300, blank=True)
+    impacts_suppliers = models.BooleanField("Suppliers", default=False)
+    impacts_electricity_networks = models.BooleanField("Electricity Networks", default=False)
+    impacts_gas_networks = models.BooleanField("Gas Networks", default=False)
+    impacts_other_sec_parties = models.BooleanField("Other SEC Parties", default=False)
+    impacts_dcc = models.BooleanField("DCC", default=False)
+
+    class Meta:
+        abstract = True
+
+
+#: The names of the Impacts fields, in order: the one list the services and forms of both apps use.
+IMPACT_FIELDS = [field.name for field in Impacts._meta.fields]
 
 
 class Path(models.TextChoices):
@@ -169,7 +182,7 @@ class StatusQuestions:
         return self.status in TERMINAL_STATUSES
 
 
-class Modification(PrintableTextMixin, StatusQuestions, models.Model):
+class Modification(PrintableTextMixin, StatusQuestions, Impacts):
     """A Modification Proposal (or Draft Proposal); one row keeps its number from DP to MP."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
@@ -194,27 +207,6 @@ class Modification(PrintableTextMixin, StatusQuestions, models.Model):
     )
     path = models.CharField(max_length=12, choices=Path, default=Path.PATH_3)
     status = models.CharField(max_length=16, choices=Status, default=Status.DEVELOPMENT)
-    impacts_dcc_systems = models.BooleanField("Impacts DCC Systems", default=False)
-
-    duis_impact = models.CharField(
-        "Impacts DUIS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
-    )
-    duis_footnote = models.CharField("DUIS footnote", max_length=300, blank=True)
-    gbcs_impact = models.CharField(
-        "Impacts GBCS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
-    )
-    gbcs_footnote = models.CharField("GBCS footnote", max_length=300, blank=True)
-    ch_firmware_impact = models.CharField(
-        "Impacts CH firmware", max_length=3, choices=ImpactValue, default=ImpactValue.NO
-    )
-    ch_firmware_footnote = models.CharField("CH firmware footnote", max_length=300, blank=True)
-
-    impacts_suppliers = models.BooleanField("Suppliers", default=False)
-    impacts_electricity_networks = models.BooleanField("Electricity Networks", default=False)
-    impacts_gas_networks = models.BooleanField("Gas Networks", default=False)
-    impacts_other_sec_parties = models.BooleanField("Other SEC Parties", default=False)
-    impacts_dcc = models.BooleanField("DCC", default=False)
-
     sec_documents = models.ManyToManyField(
         SECDocument, blank=True, related_name="modifications", verbose_name="SEC documents"
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from modifications.models import ChangeRequest, ImpactValue, Modification, SECDocument
+from modifications.models import ChangeRequest, Impacts, ImpactValue, Modification, SECDocument
 from secrelease.printable import PrintableTextMixin
 from secrelease.validators import validate_plausible_date
 
@@ -200,7 +200,7 @@ class ScopeState(models.TextChoices):
     MOVED = "moved", "Moved to another release"
 
 
-class ScopeItem(PrintableTextMixin, models.Model):
+class ScopeItem(PrintableTextMixin, Impacts):
     """A modification (or a part of one) in the scope of a release."""
 
     #: Text that reaches the RID and OPSG paper PDFs (secrelease.printable).
@@ -259,24 +259,6 @@ class ScopeItem(PrintableTextMixin, models.Model):
         default=False,
         help_text="Off: the RID shows the modification's impacts. On: the impacts below.",
     )
-    impacts_dcc_systems = models.BooleanField("Impacts DCC Systems", default=False)
-    duis_impact = models.CharField(
-        "Impacts DUIS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
-    )
-    duis_footnote = models.CharField("DUIS footnote", max_length=300, blank=True)
-    gbcs_impact = models.CharField(
-        "Impacts GBCS", max_length=3, choices=ImpactValue, default=ImpactValue.NO
-    )
-    gbcs_footnote = models.CharField("GBCS footnote", max_length=300, blank=True)
-    ch_firmware_impact = models.CharField(
-        "Impacts CH firmware", max_length=3, choices=ImpactValue, default=ImpactValue.NO
-    )
-    ch_firmware_footnote = models.CharField("CH firmware footnote", max_length=300, blank=True)
-    impacts_suppliers = models.BooleanField("Suppliers", default=False)
-    impacts_electricity_networks = models.BooleanField("Electricity Networks", default=False)
-    impacts_gas_networks = models.BooleanField("Gas Networks", default=False)
-    impacts_other_sec_parties = models.BooleanField("Other SEC Parties", default=False)
-    impacts_dcc = models.BooleanField("DCC", default=False)
     sec_documents = models.ManyToManyField(
         SECDocument, blank=True, related_name="+", verbose_name="SEC documents"
     )
