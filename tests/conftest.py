@@ -7,6 +7,7 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models.signals import post_migrate
 
+from releases import pdf
 from tests import demo_dump
 from tests.factories import UserFactory, analyst_user, panel_user
 
@@ -42,8 +43,6 @@ def _pdf_laid_out_only_where_tested(request, monkeypatch):
     Module-scoped fixtures (set up before this) lay out what they issue."""
     if request.node.get_closest_marker("pdf") or request.node.get_closest_marker("browser"):
         return
-    from releases import pdf
-
     monkeypatch.setattr(pdf, "render_document", _stand_in_document(pdf.render_document))
 
 
