@@ -874,6 +874,9 @@ def _cold_costs(pages, cookies):
             reset_queries()  # as every request does: the capture counts from an empty log
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(page.url)
+            # Counted now: captured_queries slices the connection's log, which the next
+            # request empties (request_started -> reset_queries).
+            queries = len(ctx.captured_queries)
             if response.status_code != 200:
                 raise CommandError(f"{page.url} answered {response.status_code} in process.")
             start = time.process_time()
@@ -886,7 +889,7 @@ def _cold_costs(pages, cookies):
                 for _ in range(batch):
                     client.get(page.url)
                 times.append((time.process_time() - start) / batch)
-            results[page.label] = (_median(times), len(ctx.captured_queries))
+            results[page.label] = (_median(times), queries)
     return results
 
 
