@@ -11,13 +11,22 @@ def back(visitor):
     visitor.page.wait_for_load_state()
 
 
-def test_analyst_opens_every_kind_of_page_and_form(visitor, demo):
-    page = visitor.page
-    main = page.locator("main")
+def open_june_2021(visitor):
+    """Log in as the analyst and click through to the June 2021 release page."""
     visitor.login("analyst")
     visitor.check("dashboard")
+    visitor.follow("Releases", "release-list", within="header")
+    visitor.follow("June 2021 SEC Release", "june-2021", exact=True)
 
-    # Releases: list, create form (empty, then with its messages), release page and its forms.
+
+# The analyst's pages are visited in four tests, so that the browser-test workers share them.
+
+
+def test_analyst_opens_the_release_pages_and_forms(visitor, demo):
+    """Releases: list, create form (empty, then with its messages), release page and its forms."""
+    main = visitor.page.locator("main")
+    visitor.login("analyst")
+    visitor.check("dashboard")
     visitor.follow("Releases", "release-list", within="header")
     visitor.follow("New release", "release-new")
     visitor.press(re.compile("^(Create|Add|Save)"), "release-new-errors")
@@ -39,8 +48,12 @@ def test_analyst_opens_every_kind_of_page_and_form(visitor, demo):
         assert main.locator("form[method=post]").count() == 1, name
         back(visitor)
 
-    # The rows of the release's parts are edited in place (htmx): the editor opens in the
-    # table, without a page load, and Cancel puts the row back.
+
+def test_analyst_edits_the_rows_of_a_releases_parts_in_place(visitor, demo):
+    """The rows of the release's parts are edited in place (htmx): the editor opens in the
+    table, without a page load, and Cancel puts the row back."""
+    main = visitor.page.locator("main")
+    open_june_2021(visitor)
     for part, name in [
         ("party-impacts", "Edit Supplier Parties"),
         ("dcc-impacts", "Add a DCC impact"),
@@ -71,6 +84,11 @@ def test_analyst_opens_every_kind_of_page_and_form(visitor, demo):
     section.get_by_role("link", name="Cancel").click()
     section.locator("tr.part-editor").wait_for(state="detached")
 
+
+def test_analyst_opens_the_activity_the_rid_draft_and_the_issued_versions(visitor, demo):
+    page = visitor.page
+    main = page.locator("main")
+    open_june_2021(visitor)
     visitor.follow("Activity", "june-2021-activity", exact=True)
     back(visitor)
     visitor.follow("RID (current draft)", "rid-draft")
@@ -83,6 +101,13 @@ def test_analyst_opens_every_kind_of_page_and_form(visitor, demo):
     visitor.press("Compare", "rid-diff-1.0-8.0")
     assert main.locator(".rid-diff ins").count() > 0
     assert main.locator(".rid-diff del").count() > 0
+
+
+def test_analyst_opens_the_register_change_requests_glossary_and_papers(visitor, demo):
+    page = visitor.page
+    main = page.locator("main")
+    visitor.login("analyst")
+    visitor.check("dashboard")
 
     # The register: a modification's edit and decision forms.
     visitor.follow("Modifications", "register", within="header")
