@@ -164,3 +164,6 @@ def test_the_print_stylesheet_links_its_fonts_by_hashed_name(client, db, product
     assert response.status_code == 200
     css = b"".join(response.streaming_content).decode()
     assert re.search(r'url\("\.\./fonts/LiberationSans-Regular\.[0-9a-f]{12}\.ttf"\)', css)
+    # WeasyPrint reads the fonts from disk: no compressed copies (WHITENOISE_SKIP_COMPRESS_...).
+    assert list(production_static.glob("fonts/*.ttf"))
+    assert not list(production_static.glob("fonts/*.ttf.*"))
