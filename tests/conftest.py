@@ -1,37 +1,15 @@
-import hashlib
-import re
-
 import pytest
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection
 from django.db.models.signals import post_migrate
 
-from releases import pdf
 from tests import demo_dump
 from tests.factories import UserFactory, analyst_user, panel_user
+from tests.stand_in_pdf import stand_in_pdfs
 
 # Rows the data migrations create, which a transactional test's flush takes away.
 MIGRATION_ROWS = ["auth.Group", "modifications.SECDocument"]
-
-
-_STAND_IN = """<!DOCTYPE html><html lang="en"><head><title>{title}</title>
-<meta name="author" content="SECAS"></head><body><p>Stand-in PDF: the test that stored it is not
-about PDFs (tests/conftest.py). The document's HTML has SHA-256 {digest}.</p></body></html>"""
-
-
-def _stand_in_document(real_render_document):
-    """A stand-in for releases.pdf.render_document: a one-page tagged PDF, laid out by WeasyPrint
-    (~20 ms rather than ~0.5-10 s), with the document's title and the SHA-256 of its HTML, so that
-    different documents still store different PDFs; no Contents page numbers."""
-
-    def render_document(document_html):
-        found = re.search(r"<title>(.*?)</title>", document_html, re.S)
-        title = found.group(1).strip() if found else "Document"
-        digest = hashlib.sha256(document_html.encode()).hexdigest()
-        return real_render_document(_STAND_IN.format(title=title, digest=digest))[0], {}
-
-    return render_document
 
 
 @pytest.fixture(autouse=True)
@@ -40,10 +18,11 @@ def _pdf_laid_out_only_where_tested(request, monkeypatch):
     `pdf` (by the test, its class or its module's pytestmark) and the browser tests, which read
     the PDFs they download. Elsewhere issuing a RID version or a paper, or a render job, stores a
     stand-in PDF (_stand_in_document): laying out ~200 documents was a fifth of the suite's CPU.
-    Module-scoped fixtures (set up before this) lay out what they issue."""
+    Module-scoped fixtures are set up before this: those of modules not about PDFs call
+    stand_in_pdfs themselves."""
     if request.node.get_closest_marker("pdf") or request.node.get_closest_marker("browser"):
         return
-    monkeypatch.setattr(pdf, "render_document", _stand_in_document(pdf.render_document))
+    stand_in_pdfs(monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from releases.models import Classification, DccImpact, RenderJob
 from releases.paper import services as paper_services
 from releases.rid import services as rid_services
 from tests.factories import analyst_user, make_modification, make_release
+from tests.stand_in_pdf import stand_in_pdfs
 
 pytestmark = pytest.mark.django_db
 
@@ -125,11 +126,13 @@ def test_every_product_url_is_classified():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """One of everything, made through the services, on a White and an Amber release. Built once
-    for the module (issuing RID versions renders PDFs) and rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _build_world(analyst_user(username="builder"))
-        transaction.set_rollback(True)
+    """One of everything, made through the services, on a White and an Amber release (the PDFs
+    issued are stand-ins). Built once for the module and rolled back at the end."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        stand_in_pdfs(patch)
+        with transaction.atomic():
+            yield _build_world(analyst_user(username="builder"))
+            transaction.set_rollback(True)
 
 
 def _build_world(analyst):

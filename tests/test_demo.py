@@ -35,6 +35,7 @@ from releases.models import (
 from releases.paper.document import build_paper, paper_queryset, spec_from_paper
 from releases.policy.views import dashboard_data
 from releases.rid import services as rid_services
+from tests.stand_in_pdf import stand_in_pdfs
 
 PAPER_DATE = datetime.date(2020, 5, 26)
 NOVEMBER_2020_GO_LIVE = datetime.date(2020, 11, 29)
@@ -115,7 +116,7 @@ def _counts():
 def demo(django_db_setup, django_db_blocker):
     """Load the demo twice; report the counts after each load and the Changes text the RID
     service drafted (from what happened since the last version) before each version was issued.
-    Rolled back afterwards."""
+    Rolled back afterwards. The PDFs are stand-ins (no test here reads them)."""
     drafted = []
     issue = rid_services.rid_issue_version
 
@@ -129,6 +130,7 @@ def demo(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
         patch.setattr(rid_services, "rid_issue_version", issue_and_note_the_draft)
+        stand_in_pdfs(patch)
         with transaction.atomic():
             call_command("load_demo", stdout=_Null())
             first = _counts()

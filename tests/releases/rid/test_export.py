@@ -13,15 +13,21 @@ from releases.models import Release
 from releases.rid import services as rid_services
 from tests.factories import analyst_user
 from tests.releases.rid_data import june_2021
+from tests.stand_in_pdf import stand_in_pdfs
 
 D = datetime.date
 
 
 @pytest.fixture(scope="module")
 def _june(django_db_setup, django_db_blocker):
-    """June 2021 with versions 0.1 and 1.0 issued, once for the module (each test runs in a
-    savepoint inside; the module's transaction is rolled back at its end)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """June 2021 with versions 0.1 and 1.0 issued (stand-in PDFs), once for the module (each test
+    runs in a savepoint inside; the module's transaction is rolled back at its end)."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        transaction.atomic(),
+    ):
+        stand_in_pdfs(patch)
         preparer = analyst_user(username="june-preparer")
         release = june_2021(preparer)
         for kind, day, text in [("draft", 10, "First draft"), ("issued", 24, "Second")]:
