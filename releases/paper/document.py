@@ -39,7 +39,8 @@ def _vote_sentence(mod, date, *, would):
 def status_sentence(mod, *, as_of, cut_off_date=None):
     """The OPSG paper's "Current status" sentence for a modification (a releases.asof
     ModificationFact) as of a date, e.g. "Approved for inclusion." or "The Change Board vote will
-    be held on 27 May 2020 under Self-Governance."."""
+    be held on 27 May 2020 under Self-Governance."." Raises ValueError for a status it has no
+    sentence for (a Status value added without one)."""
     status = mod.status
     if status in ("approved", "implemented"):
         return "Approved for inclusion." if status == "approved" else "Implemented."
@@ -100,8 +101,10 @@ def status_sentence(mod, *, as_of, cut_off_date=None):
             )
         else:
             parts.append("The Modification Report is being prepared.")
-    else:  # refinement, no Panel date yet
+    elif status == "refinement":  # no Panel date yet
         parts.append("This modification is in the Refinement Process.")
+    else:
+        raise ValueError(f"status_sentence: no sentence for the status {status!r}")
     if mod.change_board_date and (panel or status == "report_phase"):
         parts.append(_vote_sentence(mod, mod.change_board_date, would=True))
     return " ".join(parts)

@@ -39,10 +39,12 @@ from ..models import (
     RidVersion,
 )
 
-# The shape of the RID value as stored in an issued version's JSON. Raise it when a field is
-# added, renamed or changes meaning, and add the step from the previous schema to UPGRADES
-# below, so that every version issued before keeps rendering (tests/releases/rid/schemas/ holds
-# a stored JSON of each schema, and the tests render each as HTML and PDF).
+# The shape of the RID value as stored in an issued version's JSON. A field added with a default
+# that says what older versions meant needs nothing more (decode fills it). Raise SCHEMA when
+# older versions need another value, or a field is renamed or changes meaning, and add the step
+# from the previous schema to UPGRADES below, so that every version issued before keeps saying
+# what it said (tests/releases/rid/schemas/ holds a stored JSON of each schema, and the tests
+# render each as HTML and PDF).
 SCHEMA = 3
 MATRIX_COLUMNS = 8
 CONTENTS_ANCHORS = (

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from modifications import services as register
+from modifications.models import Status
 from releases import services
 from releases.paper import services as paper_services
 from releases.paper.document import build_paper, spec_from_paper, status_sentence
@@ -29,6 +30,17 @@ def mod(status, *, reference="MP080", path="path3", decisions=(), **dates):
         decisions=tuple(decisions),
         **dates,
     )
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_every_status_has_its_own_sentence(status):
+    """A Status value added without a sentence is refused rather than read as another status."""
+    assert status_sentence(mod(status), as_of=PAPER_DATE)
+
+
+def test_a_status_without_a_sentence_is_refused():
+    with pytest.raises(ValueError, match="no sentence for the status 'on_hold'"):
+        status_sentence(mod("on_hold"), as_of=PAPER_DATE)
 
 
 def test_an_approved_modification_is_approved_for_inclusion():
