@@ -11,8 +11,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# Debian packages: chromium-headless-shell (browser tests), libharfbuzz-subset0 (WeasyPrint font subsetting),
-# poppler-utils (pdftotext/pdfinfo/pdftoppm in PDF tests), fonts-dejavu-core (symbol fallback).
+# Debian packages: chromium-headless-shell (browser tests), libharfbuzz-subset0 (WeasyPrint font
+# subsetting), poppler-utils (pdftotext/pdfinfo/pdftoppm in PDF tests), fonts-dejavu-core (symbol
+# fallback).
 SYSTEM_PACKAGES := chromium-headless-shell libharfbuzz-subset0 poppler-utils fonts-dejavu-core
 
 .PHONY: venv lock system-deps run test test-run bench lint format

@@ -17,7 +17,7 @@ def _pdf_laid_out_only_where_tested(request, monkeypatch):
     """Documents are laid out by WeasyPrint only in the tests about PDFs (issue 8): those marked
     `pdf` (by the test, its class or its module's pytestmark) and the browser tests, which read
     the PDFs they download. Elsewhere issuing a RID version or a paper, or a render job, stores a
-    stand-in PDF (_stand_in_document): laying out ~200 documents was a fifth of the suite's CPU.
+    stand-in PDF (tests/stand_in_pdf.py): laying out ~200 documents was a fifth of the suite's CPU.
     Module-scoped fixtures are set up before this: those of modules not about PDFs call
     stand_in_pdfs themselves."""
     if request.node.get_closest_marker("pdf") or request.node.get_closest_marker("browser"):
