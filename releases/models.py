@@ -80,13 +80,15 @@ class Release(PrintableTextMixin, models.Model):
         "Test strategy",
         blank=True,
         max_length=5000,
-        help_text="Leave empty for the standard wording of a release with no DCC System impact.",
+        help_text="Leave empty for the standard sentence the RID chooses from the test phases "
+        "ticked and the DCC System impacts of the scope (the release page shows it).",
     )
     user_testing_text = models.TextField(
         "User testing impacts",
         blank=True,
         max_length=5000,
-        help_text="Leave empty for 'There are no User testing impacts for this release.'",
+        help_text="Leave empty for 'There are no User testing impacts for this release.' (or, "
+        "with UIT needed, that its impacts on Users have not been described yet).",
     )
 
     # 5. Costs
@@ -103,8 +105,8 @@ class Release(PrintableTextMixin, models.Model):
         "DCC costs",
         blank=True,
         max_length=5000,
-        help_text="Leave empty for 'The DCC will not incur any implementation costs as a result "
-        "of this release.'",
+        help_text="Leave empty for the standard sentence chosen from the DCC implementation "
+        "cost: an estimate, no costs (\u00a30) or not estimated yet (empty).",
     )
     secas_costs_note = models.TextField(
         "SECAS costs closing sentence",

@@ -35,6 +35,7 @@ from .models import (
     TimelineEvent,
 )
 from .policy import rules
+from .rid.document import strategy_and_cost_sentences
 
 ACTIVITY_PAGE_SIZE = 50
 
@@ -166,9 +167,8 @@ def _release_page_context(slug):
         "groups": groups,
         "out_rows": [OutRow(item, destinations.get(item.pk)) for item in groups.out],
         "in_scope_count": len(groups.approved) + len(groups.targeted),
-        "impacts_dcc_systems": any(
-            i.modification.impacts_dcc_systems for i in [*groups.approved, *groups.targeted]
-        ),
+        # Sections 4 and 5 say what the RID will print (releases.rid.document).
+        "sentences": strategy_and_cost_sentences(release, items),
         "participant_headings": impacts.PARTICIPANT_HEADINGS,
         "participant_rows": impacts.participant_matrix(items),
         "documents": impacts.sec_documents_impacted(items),

@@ -409,14 +409,7 @@ class Rid:
 
     @property
     def testing_phases(self):
-        phases = []
-        if self.pit_required:
-            phases.append("Pre-Integration Testing (PIT)")
-        if self.sit_required:
-            phases.append("Systems Integration Testing (SIT)")
-        if self.uit_required:
-            phases.append("User Integration Testing (UIT)")
-        return join_words(phases)
+        return testing_phases(pit=self.pit_required, sit=self.sit_required, uit=self.uit_required)
 
     @property
     def testing_phases_not_required(self):
@@ -661,6 +654,61 @@ def user_testing_wording(*, text, uit_required):
     return "not_described" if uit_required else "none"
 
 
+def testing_phases(*, pit, sit, uit):
+    """The test phases required (bools), in words: 'Pre-Integration Testing (PIT) and User
+    Integration Testing (UIT)'; '' when none."""
+    names = [
+        ("Pre-Integration Testing (PIT)", pit),
+        ("Systems Integration Testing (SIT)", sit),
+        ("User Integration Testing (UIT)", uit),
+    ]
+    return join_words(name for name, required in names if required)
+
+
+@dataclasses.dataclass(frozen=True)
+class StrategyAndCostSentences:
+    """What the RID's test strategy (section 4) and DCC costs (section 5) say for a release, with
+    the same attribute names as the Rid, so that one template (rid/_test_strategy_sentences.html,
+    rid/_dcc_costs_sentence.html) writes them in the RID and on the release page."""
+
+    test_strategy_wording: str
+    test_strategy_text: str
+    testing_phases: str
+    user_testing_wording: str
+    user_testing_text: str
+    dcc_costs_wording: str
+    dcc_costs_text: str
+    dcc_cost_text: str
+
+
+def strategy_and_cost_sentences(release, scope_items):
+    """The RID's choice of test strategy, User testing and DCC costs sentences for `release` (a
+    Release) and its `scope_items` (ScopeItems of the release, any state: those in scope count),
+    as a StrategyAndCostSentences; no query beyond what `scope_items` has loaded. build_rid and the
+    release page both use it, so the page never shows a sentence the RID does not print."""
+    impacts_dcc_systems = bool(impacts.system_impact_rows(scope_items))
+    testing = release.pit_required or release.sit_required or release.uit_required
+    dcc_cost = str(release.dcc_cost) if release.dcc_cost is not None else ""
+    return StrategyAndCostSentences(
+        test_strategy_wording=test_strategy_wording(
+            text=release.test_strategy_text,
+            testing=testing,
+            impacts_dcc_systems=impacts_dcc_systems,
+        ),
+        test_strategy_text=release.test_strategy_text,
+        testing_phases=testing_phases(
+            pit=release.pit_required, sit=release.sit_required, uit=release.uit_required
+        ),
+        user_testing_wording=user_testing_wording(
+            text=release.user_testing_text, uit_required=release.uit_required
+        ),
+        user_testing_text=release.user_testing_text,
+        dcc_costs_wording=dcc_costs_wording(text=release.dcc_costs_text, dcc_cost=dcc_cost),
+        dcc_costs_text=release.dcc_costs_text,
+        dcc_cost_text=money(dcc_cost) if dcc_cost else "",
+    )
+
+
 def dcc_costs_wording(*, text, dcc_cost):
     """The analyst's text; an estimate; "will not incur any implementation costs" only for a
     cost of 0 entered for this release; otherwise "has not estimated" (nothing entered)."""
@@ -765,6 +813,7 @@ def build_rid(release, *, version="", version_date=None, changes="", today=None)
     impacts_dcc_systems = bool(system_rows)
     testing = release.pit_required or release.sit_required or release.uit_required
     dcc_cost = str(release.dcc_cost) if release.dcc_cost is not None else ""
+    sentences = strategy_and_cost_sentences(release, items)
 
     participant_rows, documents, document_columns, document_matrix = _impacts(items)
     party_by_key = {p.participant: p for p in release.party_impacts.all()}
@@ -832,15 +881,9 @@ def build_rid(release, *, version="", version_date=None, changes="", today=None)
             testing=testing,
             dcc_cost=release.dcc_cost,
         ),
-        test_strategy_wording=test_strategy_wording(
-            text=release.test_strategy_text,
-            testing=testing,
-            impacts_dcc_systems=impacts_dcc_systems,
-        ),
-        user_testing_wording=user_testing_wording(
-            text=release.user_testing_text, uit_required=release.uit_required
-        ),
-        dcc_costs_wording=dcc_costs_wording(text=release.dcc_costs_text, dcc_cost=dcc_cost),
+        test_strategy_wording=sentences.test_strategy_wording,
+        user_testing_wording=sentences.user_testing_wording,
+        dcc_costs_wording=sentences.dcc_costs_wording,
     )
     glossary, unknown = acronyms_used(document_text(rid), list(GlossaryEntry.objects.all()))
     return dataclasses.replace(rid, glossary=glossary, glossary_unknown=unknown)

@@ -318,7 +318,7 @@ def test_empty_parts_show_the_standard_wording(analyst, panel_client):
     assert "No DCC Change Requests are currently planned" in html
     assert "DCC Change Requests do not form part of a SEC Release" in html
     assert "will not require any Pre-Integration Testing (PIT)" in html
-    assert "The DCC will not incur any implementation costs" in html
+    assert "The DCC has not estimated its implementation costs for this release yet." in html
 
 
 def test_the_no_system_impact_wording_is_not_shown_when_the_scope_impacts_dcc_systems(
@@ -334,7 +334,57 @@ def test_the_no_system_impact_wording_is_not_shown_when_the_scope_impacts_dcc_sy
     )
     html = panel_client.get(release.get_absolute_url()).content.decode()
     assert "will not require any Pre-Integration Testing" not in html
-    assert "Modifications in scope impact the DCC Systems" in html
+    assert (
+        "This release will impact the DCC Systems. The testing it needs has not been agreed" in html
+    )
+
+
+def _words(html):
+    """The text of some HTML, tags dropped and white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.mark.parametrize(
+    ("fields", "system_impact"),
+    [
+        ({}, False),
+        ({"dcc_cost": Decimal("0")}, False),
+        ({"dcc_cost": Decimal("1250.50")}, False),
+        ({"dcc_costs_text": "The DCC absorbs its costs.", "dcc_cost": Decimal("900")}, False),
+        ({"uit_required": True}, False),
+        ({"user_testing_text": "Users test their adapters."}, False),
+        ({}, True),
+        ({"pit_required": True, "sit_required": True}, True),
+        ({"test_strategy_text": "Testing as agreed with the Testing Advisory Group."}, True),
+    ],
+)
+def test_the_release_page_says_what_the_rid_prints_on_testing_and_dcc_costs(
+    analyst, analyst_client, fields, system_impact
+):
+    """The release page's sections 4 and 5 never contradict the RID (a newcomer found "The DCC
+    will not incur any implementation costs" on the page while the RID said the DCC had not
+    estimated them)."""
+    release = make_release(analyst)
+    if system_impact:
+        services.scope_add(
+            actor=analyst,
+            release=release,
+            modification=make_modification(
+                analyst, reference="SECMP0007", impacts_dcc_systems=True
+            ),
+            added_on=D(2020, 6, 1),
+            reason="x",
+        )
+    Release.objects.filter(pk=release.pk).update(**fields)
+
+    rid = analyst_client.get(reverse("releases:rid_draft", args=[release.slug])).content.decode()
+    page = _words(analyst_client.get(release.get_absolute_url()).content.decode())
+
+    testing = re.search(r'id="rid-test-strategy">4. Test strategy</h2>(.*?)</section>', rid, re.S)
+    costs = re.search(r"<h3>DCC costs</h3>(.*?)<h3>SECAS costs</h3>", rid, re.S)
+    for part in (testing.group(1), costs.group(1)):
+        for sentence in re.findall(r"<p>(.*?)</p>", part, re.S):
+            assert _words(sentence) in page
 
 
 def test_costs_show_lines_and_totals(analyst, panel_client):
