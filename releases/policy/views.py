@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from secrelease.http import redirect_next
-from secrelease.roles import analyst_required, can_read, reader_required
+from secrelease.roles import analyst_required, can_read, is_analyst, reader_required
 from secrelease.text import long_date
 
 from .. import services
-from ..models import Release, ScopeItem
+from ..models import Release, RidReview, RidReviewState, ScopeItem
 from . import asof, feeds, forms, rules
 
 # Dashboard -------------------------------------------------------------------------------------
@@ -99,11 +99,19 @@ def dashboard(request):
     as_of, form = _as_of(request)
     context = dashboard_data(as_of)
     token = feeds.calendar_token(request.user)
+    is_today = as_of == timezone.localdate()
+    if is_today and is_analyst(request.user):
+        # Today's work for an analyst: RID versions another analyst must approve (one query).
+        context["reviews_waiting"] = list(
+            RidReview.objects.filter(state=RidReviewState.PENDING)
+            .select_related("release", "submitted_by")
+            .order_by("submitted_at", "pk")
+        )
     context.update(
         {
             "form": form,
             "today": timezone.localdate(),
-            "is_today": as_of == timezone.localdate(),
+            "is_today": is_today,
             "calendar_url": request.build_absolute_uri(
                 reverse("releases:calendar_all") + f"?token={token}"
             ),

@@ -472,3 +472,35 @@ def test_the_version_list_and_a_review_page_keep_their_queries_whatever_the_hist
     expected = _queries(reviewer_client, url("rid_review", june, small_review.pk))
     with django_assert_num_queries(expected):
         reviewer_client.get(url("rid_review", big, big_review.pk))
+
+
+# -- the dashboard -------------------------------------------------------------------------------
+
+
+def test_the_dashboard_lists_the_versions_waiting_for_review_to_analysts(
+    june, analyst, analyst_client, reviewer_client, panel_member
+):
+    """A newcomer's second analyst found nothing on the dashboard to say a version waited for
+    them: today's dashboard lists the pending reviews, to review (another analyst's) or to wait
+    for (one's own); not to a Panel member, nor on a past date."""
+    dashboard = reverse("releases:dashboard")
+    review = submit(analyst, june)
+    link = url("rid_review", june, review.pk)
+
+    theirs = reviewer_client.get(dashboard).content.decode()
+    assert f'<a href="{link}">Review version {review.number} of the {june.name}</a>' in theirs
+    mine = analyst_client.get(dashboard).content.decode()
+    assert (
+        f'<a href="{link}">Your version {review.number} of the {june.name}</a> is waiting for '
+        "another analyst" in mine
+    )
+    panel_client = Client()
+    panel_client.force_login(panel_member)
+    heading = "RID versions waiting for review"
+    assert heading in theirs
+    assert heading not in panel_client.get(dashboard).content.decode()
+    past = reviewer_client.get(dashboard, {"as_of": "2020-05-26"}).content.decode()
+    assert heading not in past
+
+    rid_services.rid_review_withdraw(actor=analyst, review=review)
+    assert heading not in reviewer_client.get(dashboard).content.decode()
