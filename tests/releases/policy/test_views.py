@@ -110,6 +110,8 @@ def test_the_dashboard_after_the_cut_off_offers_the_lapse_to_analysts_only(
     panel_body = dashboard(client, after).content.decode()
     assert "MP084 was not approved by its decision cut-off" in panel_body
     assert "Lapse MP084" not in panel_body
+    # What SECAS is to do, told to the Panel member as written (names keep their capitals).
+    assert "For SECAS: Record the Panel baseline of February 2021 SEC Release" in panel_body
     assert "csrfmiddlewaretoken" not in panel_body.split("</header>", 1)[1]
 
 

@@ -275,7 +275,10 @@ def test_verify_tells_which_version_a_pdf_is_or_that_it_matches_none(client, jun
     pdf = bytes(version.pdf)
     page = url("rid_verify", june)
     ok = client.post(page, {"document": SimpleUploadedFile("v.pdf", pdf, "application/pdf")})
-    assert "This is version 0.1" in ok.content.decode()
+    assert (
+        "This is version 0.1</strong> of the June 2021 SEC Release RID "
+        "(a draft presented to the Panel," in ok.content.decode()
+    )
     other = client.post(
         page, {"document": SimpleUploadedFile("x.pdf", pdf + b"\n%tampered", "application/pdf")}
     )

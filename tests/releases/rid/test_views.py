@@ -373,3 +373,19 @@ def test_the_version_list_and_comparison_issue_the_same_number_of_queries_for_2_
 @pytest.mark.parametrize("name,args", ANALYST_PAGES[:2] + VERSION_PAGES)
 def test_the_reading_pages_refuse_posts(analyst_client, june, name, args):
     assert analyst_client.post(url(name, june, *args)).status_code == 405
+
+
+def test_versions_are_offered_for_comparison_only_once_there_are_two(analyst, analyst_client):
+    """With one version the list offered "Compare version 1.0 with version 1.0" (a newcomer)."""
+    release = make_release(
+        analyst, name="March 2027 DCC System Release", slug="march-2027", go_live_date=D(2027, 3, 6)
+    )
+    issue(analyst, release, "draft", D(2026, 3, 10), "First draft presented to the Panel")
+    assert (
+        'id="compare-from"'
+        not in analyst_client.get(url("rid_version_list", release)).content.decode()
+    )
+    issue(analyst, release, "issued", D(2026, 3, 24), "Updated following the Panel's comments.")
+    assert (
+        'id="compare-from"' in analyst_client.get(url("rid_version_list", release)).content.decode()
+    )
