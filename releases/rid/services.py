@@ -36,6 +36,8 @@ RID_BASELINE_CHANGES = {
     "full": "Version baselined by the Panel to cover the full proposed scope of the release.",
 }
 RID_FIRST_DRAFT_CHANGES = "First draft presented to the Panel to be baselined"
+# A release whose first version is issued without a draft before it (nothing to update).
+RID_FIRST_ISSUE_CHANGES = "First issue of the Release Implementation Document."
 RID_DRAFT_SUFFIX = "presented to the Panel for the scope to be baselined."
 RID_DRAFT_AFTER_BASELINE_SUFFIX = "presented to the Panel."
 RID_APPROVAL_DECISIONS = ("cb_approve", "authority_approve", "fast_track")
@@ -256,6 +258,7 @@ def rid_draft_changes(release, kind="issued", baseline_scope=""):
       ..., presented to the Panel for the scope to be baselined." until the Panel has baselined
       the full scope, "..., presented to the Panel." after.
     - baseline: the Panel's baseline sentence for the system or full scope.
+    - issued with no version before it: "First issue of the Release Implementation Document."
     """
     if kind == "baseline":
         return RID_BASELINE_CHANGES.get(baseline_scope, "")
@@ -266,6 +269,8 @@ def rid_draft_changes(release, kind="issued", baseline_scope=""):
     last = _rid_latest_version(release, with_content=True)
     if kind == "draft" and last is None:
         return "First draft presented to the Panel." if full_baselined else RID_FIRST_DRAFT_CHANGES
+    if last is None:
+        return RID_FIRST_ISSUE_CHANGES
     old = Rid.from_json(last.content) if last else None
     live = build_rid(release)
     pairs = _net_scope_pairs(

@@ -419,11 +419,19 @@ def test_after_the_full_baseline_a_draft_is_not_presented_for_the_scope_to_be_ba
     assert text == "Updated following changes to the costs, presented to the Panel."
 
 
-def test_the_first_version_never_lists_a_modification_as_removed_and_added(analyst):
+def test_a_modification_removed_and_added_again_is_listed_once_as_added(analyst):
     from tests.factories import make_modification, make_release
 
     release = make_release(
         analyst, slug="feb-2022", name="February 2022 SEC Release", go_live_date=D(2022, 2, 24)
+    )
+    rid_services.rid_issue_version(
+        unreviewed_reason="Issued in a test without review.",
+        actor=analyst,
+        release=release,
+        kind="draft",
+        date=D(2021, 4, 1),
+        changes="First draft presented to the Panel to be baselined",
     )
     mod = make_modification(analyst, reference="MP200")
     item = services.scope_add(

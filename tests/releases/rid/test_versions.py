@@ -86,6 +86,14 @@ def test_the_first_draft_is_drafted_as_first_draft_presented_to_the_panel(analys
     )
 
 
+def test_a_first_version_issued_without_a_draft_is_drafted_as_the_first_issue(analyst, release):
+    """Not "Updated following ..." (a newcomer's first version 1.0): nothing came before it."""
+    assert (
+        rid_services.rid_draft_changes(release, "issued")
+        == "First issue of the Release Implementation Document."
+    )
+
+
 def test_baseline_changes_text_names_the_scope_baselined(analyst, release):
     assert rid_services.rid_draft_changes(release, "baseline", "system") == (
         "Version baselined by the Panel to cover the proposed scope of the release on the DCC "
