@@ -17,7 +17,8 @@ from secrelease.roles import analyst_required, can_read, is_analyst, reader_requ
 from secrelease.text import long_date
 
 from .. import services
-from ..models import Release, RidReview, RidReviewState, ScopeItem
+from ..models import Release, ScopeItem
+from ..rid import services as rid_services
 from . import asof, feeds, forms, rules
 
 # Dashboard -------------------------------------------------------------------------------------
@@ -102,11 +103,7 @@ def dashboard(request):
     is_today = as_of == timezone.localdate()
     if is_today and is_analyst(request.user):
         # Today's work for an analyst: RID versions another analyst must approve (one query).
-        context["reviews_waiting"] = list(
-            RidReview.objects.filter(state=RidReviewState.PENDING)
-            .select_related("release", "submitted_by")
-            .order_by("submitted_at", "pk")
-        )
+        context["reviews_waiting"] = rid_services.rid_pending_reviews()
     context.update(
         {
             "form": form,

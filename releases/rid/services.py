@@ -530,13 +530,19 @@ def rid_issue_check(
 # -- review --------------------------------------------------------------------------------------
 
 
+def _pending_reviews():
+    return RidReview.objects.filter(state=RidReviewState.PENDING).select_related("submitted_by")
+
+
 def rid_pending_review(release):
     """The review waiting for an analyst on this release, or None. One query."""
-    return (
-        RidReview.objects.filter(release=release, state=RidReviewState.PENDING)
-        .select_related("submitted_by")
-        .first()
-    )
+    return _pending_reviews().filter(release=release).first()
+
+
+def rid_pending_reviews():
+    """Every review waiting for an analyst, on any release, oldest first (list of RidReview with
+    release and submitted_by loaded: the analysts' dashboard). One query."""
+    return list(_pending_reviews().select_related("release").order_by("submitted_at", "pk"))
 
 
 @transaction.atomic
